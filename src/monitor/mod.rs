@@ -1,0 +1,1 @@
+//! Monitoring for cron (`watch`, `check`), with state that survives crashes.

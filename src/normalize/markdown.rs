@@ -1,0 +1,224 @@
+//! Markdown and plain text into a [`Document`]: ATX and setext headings, wholly bold
+//! lines as headings, nested lists, tables (a block per row), block quotes, and
+//! paragraphs whose wrapped lines are joined. Links keep their text; images, HTML
+//! tags and emphasis markers are dropped, so the text matches what an HTML capture of
+//! the same policy yields.
+
+use pulldown_cmark::{Event, HeadingLevel, Options as MdOptions, Parser, Tag, TagEnd};
+
+use super::builder::Builder;
+use crate::document::{Block, Document};
+
+/// Parses Markdown (or plain text, which is Markdown without markup).
+pub fn normalize_markdown(input: &str) -> Document {
+    let mut opts = MdOptions::empty();
+    opts.insert(MdOptions::ENABLE_TABLES);
+    opts.insert(MdOptions::ENABLE_STRIKETHROUGH);
+    let mut r = Reader::default();
+    for event in Parser::new_ext(input, opts) {
+        r.event(event);
+    }
+    r.flush_item();
+    r.builder.finish(None)
+}
+
+#[derive(Default)]
+struct Reader {
+    builder: Builder,
+    buf: String,
+    /// Text of the current paragraph outside any `**strong**` span.
+    plain_chars: usize,
+    strong_depth: usize,
+    heading: Option<u8>,
+    /// One entry per open list: ordered?
+    lists: Vec<bool>,
+    /// Text of the innermost open list item not yet emitted.
+    item: Option<String>,
+    quote_depth: usize,
+    code: Option<String>,
+    row: Option<Vec<String>>,
+    image_depth: usize,
+}
+
+impl Reader {
+    fn text(&mut self, s: &str) {
+        if self.image_depth > 0 {
+            return;
+        }
+        if let Some(code) = self.code.as_mut() {
+            code.push_str(s);
+            return;
+        }
+        if self.strong_depth == 0 && !s.trim().is_empty() {
+            self.plain_chars += s.trim().len();
+        }
+        match self.item.as_mut() {
+            Some(item) if self.heading.is_none() && self.row.is_none() => item.push_str(s),
+            _ => self.buf.push_str(s),
+        }
+    }
+
+    fn flush_item(&mut self) {
+        if let Some(text) = self.item.take() {
+            let depth = self.lists.len().saturating_sub(1).min(u8::MAX as usize) as u8;
+            let ordered = self.lists.last().copied().unwrap_or(false);
+            self.builder.block(Block::ListItem { text, depth, ordered });
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) | Event::Code(t) => self.text(&t),
+            Event::SoftBreak | Event::HardBreak => self.text(" "),
+            Event::Html(_) | Event::InlineHtml(_) => {}
+            Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => {}
+            Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Heading { level, .. } => {
+                self.flush_item();
+                self.buf.clear();
+                self.heading = Some(heading_level(level));
+            }
+            Tag::Paragraph if self.item.is_none() => {
+                self.buf.clear();
+                self.plain_chars = 0;
+            }
+            Tag::List(start) => {
+                // A nested list ends the text of the item that holds it.
+                self.flush_item();
+                self.lists.push(start.is_some());
+            }
+            Tag::Item => {
+                self.flush_item();
+                self.item = Some(String::new());
+            }
+            Tag::Strong => self.strong_depth += 1,
+            Tag::Image { .. } => self.image_depth += 1,
+            Tag::BlockQuote(_) => self.quote_depth += 1,
+            Tag::CodeBlock(_) => self.code = Some(String::new()),
+            Tag::TableHead | Tag::TableRow => self.row = Some(Vec::new()),
+            Tag::TableCell => self.buf.clear(),
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) => {
+                let level = self.heading.take().unwrap_or(2);
+                let text = std::mem::take(&mut self.buf);
+                self.builder.heading(level, &text);
+            }
+            TagEnd::Paragraph => {
+                if let Some(item) = self.item.as_mut() {
+                    item.push(' ');
+                    return;
+                }
+                let text = std::mem::take(&mut self.buf);
+                if self.quote_depth > 0 {
+                    self.builder.block(Block::Quote { text });
+                } else {
+                    let wholly_bold = self.plain_chars == 0 && !text.trim().is_empty();
+                    self.builder.paragraph_or_heading(&text, wholly_bold);
+                }
+                self.plain_chars = 0;
+            }
+            TagEnd::Item => self.flush_item(),
+            TagEnd::List(_) => {
+                self.flush_item();
+                self.lists.pop();
+            }
+            TagEnd::Strong => self.strong_depth = self.strong_depth.saturating_sub(1),
+            TagEnd::Image => self.image_depth = self.image_depth.saturating_sub(1),
+            TagEnd::BlockQuote(_) => self.quote_depth = self.quote_depth.saturating_sub(1),
+            TagEnd::CodeBlock => {
+                if let Some(text) = self.code.take() {
+                    self.builder.block(Block::Preformatted { text });
+                }
+            }
+            TagEnd::TableCell => {
+                let cell = std::mem::take(&mut self.buf);
+                if let Some(row) = self.row.as_mut() {
+                    row.push(cell);
+                }
+            }
+            TagEnd::TableHead | TagEnd::TableRow => {
+                if let Some(cells) = self.row.take() {
+                    self.builder.block(Block::TableRow { cells });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atx_setext_and_bold_headings_make_sections() {
+        let doc = normalize_markdown(
+            "Privacy Policy\n==============\n\nIntro text\nwrapped here.\n\n## Cookies\n\n**Opting out**\n\nYou may opt out.\n",
+        );
+        assert_eq!(doc.title.as_deref(), Some("Privacy Policy"));
+        let headings: Vec<_> =
+            doc.sections.iter().map(|s| (s.level, s.heading.clone().unwrap_or_default())).collect();
+        assert_eq!(
+            headings,
+            [(1, "Privacy Policy".to_string()), (2, "Cookies".into()), (3, "Opting out".into())]
+        );
+        assert_eq!(doc.sections[0].blocks, [Block::paragraph("Intro text wrapped here.")]);
+    }
+
+    #[test]
+    fn nested_lists_keep_their_depth_and_links_their_text() {
+        let doc = normalize_markdown("* one [link](http://x)\n    * inner\n* two\n\n1. first\n");
+        let items: Vec<_> = doc
+            .blocks()
+            .map(|b| match b {
+                Block::ListItem { text, depth, ordered } => (text.clone(), *depth, *ordered),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            items,
+            [
+                ("one link".to_string(), 0, false),
+                ("inner".into(), 1, false),
+                ("two".into(), 0, false),
+                ("first".into(), 0, true)
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_give_a_block_per_row() {
+        let doc = normalize_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n");
+        assert_eq!(doc.sections[0].blocks.len(), 2);
+        assert_eq!(doc.sections[0].blocks[1], Block::TableRow { cells: vec!["1".into(), "2".into()] });
+    }
+
+    #[test]
+    fn emphasis_inside_a_sentence_is_not_a_heading() {
+        let doc = normalize_markdown("We **never** sell data.\n");
+        assert_eq!(doc.sections[0].blocks, [Block::paragraph("We never sell data.")]);
+    }
+}

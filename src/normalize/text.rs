@@ -1,0 +1,72 @@
+//! Text clean-up shared by the HTML and Markdown readers: white space collapsed,
+//! invisible characters handled; the wording itself is kept as written.
+
+/// Characters that are never visible and never separate words.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' // soft hyphen
+            | '\u{200B}' // zero-width space
+            | '\u{200C}'
+            | '\u{200D}'
+            | '\u{2060}' // word joiner
+            | '\u{FEFF}' // BOM / zero-width no-break space
+            | '\u{200E}' // LRM
+            | '\u{200F}' // RLM
+    )
+}
+
+/// White space as HTML and readers see it, no-break and other Unicode spaces included.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{00A0}' || c == '\u{202F}' || c == '\u{2007}'
+}
+
+/// Collapses runs of white space to one space, drops invisible characters, trims.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if is_invisible(c) {
+            continue;
+        }
+        if is_space(c) {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(c);
+    }
+    out
+}
+
+/// Appends `s` to `buf` collapsing white space across the boundary.
+pub fn push_collapsed(buf: &mut String, s: &str) {
+    for c in s.chars() {
+        if is_invisible(c) {
+            continue;
+        }
+        if is_space(c) {
+            if !buf.is_empty() && !buf.ends_with(' ') {
+                buf.push(' ');
+            }
+        } else {
+            buf.push(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_and_no_break_characters_are_handled() {
+        assert_eq!(
+            clean("  pri\u{00AD}vacy\u{00A0}\u{00A0}policy\u{200B} \n\t of  us "),
+            "privacy policy of us"
+        );
+    }
+}

@@ -1,0 +1,1 @@
+//! Rendering of diffs and changelogs: terminal, JSON, Markdown, HTML, Atom.
