@@ -1,11 +1,825 @@
-//! HTML into a [`Document`] (work in progress).
+//! HTML into a [`Document`]: the policy text alone, with its section structure.
+//!
+//! 1. Charset ([`super::charset`]) and archive artifacts ([`super::wayback`]).
+//! 2. Parse (html5ever via `scraper`) and copy the DOM into a compact arena, marking
+//!    what is never content: scripts, styles, forms' controls, navigation, headers and
+//!    footers outside the article, hidden elements — except collapsed accordion and tab
+//!    panels, which hold policy text — and elements whose class or id names chrome
+//!    (cookie banners, share widgets, menus, …) unless they hold most of the page.
+//! 3. Choose the main content: the element that maximises its own prose minus the
+//!    link text it would drag in (a boilerplate-detection score), with policy
+//!    vocabulary weighing for prose. `--select` replaces this choice.
+//! 4. Walk the content into sections and blocks: headings (`h1`–`h6` and
+//!    pseudo-headings, see [`super::builder`]), paragraphs (also text separated only by
+//!    `<br>`), nested lists, data tables (a block per row; layout tables of the 2000s
+//!    are read as containers), definition lists.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use ego_tree::NodeId;
+use regex::Regex;
+use scraper::{Html, Node, Selector};
+
+use super::builder::Builder;
 use super::{NormalizeError, Options};
-use crate::document::Document;
+use crate::document::{Block, Document};
 
+/// Normalizes an HTML page.
 pub fn normalize_html(bytes: &[u8], options: &Options) -> Result<Document, NormalizeError> {
     let (text, _) = super::charset::decode(bytes, options.content_type.as_deref());
     let html = super::wayback::strip_replay_artifacts(&text);
-    let _dom = scraper::Html::parse_document(&html);
-    Err(NormalizeError::NoText)
+    let dom = Html::parse_document(&html);
+
+    let removed = match &options.remove {
+        Some(css) => select_ids(&dom, css, "remove")?,
+        None => HashSet::new(),
+    };
+    let selected = match &options.select {
+        Some(css) => {
+            let ids = select_ids(&dom, css, "select")?;
+            if ids.is_empty() {
+                return Err(NormalizeError::SelectMatchesNothing(css.clone()));
+            }
+            Some(ids)
+        }
+        None => None,
+    };
+
+    let arena = Arena::build(&dom, &removed, selected.as_ref());
+    let roots = match &selected {
+        Some(_) => arena.selected_roots(),
+        None => arena.main_content().into_iter().collect(),
+    };
+    let mut writer = Writer::new(&arena);
+    for root in roots {
+        writer.container(root, 0);
+        writer.flush();
+    }
+    let doc = writer.builder.finish(arena.title.as_deref());
+    if doc.is_empty() {
+        return Err(NormalizeError::NoText);
+    }
+    Ok(doc)
+}
+
+fn select_ids(dom: &Html, css: &str, option: &'static str) -> Result<HashSet<NodeId>, NormalizeError> {
+    let selector = Selector::parse(css)
+        .map_err(|_| NormalizeError::BadSelector { option, selector: css.to_string() })?;
+    Ok(dom.select(&selector).map(|e| e.id()).collect())
+}
+
+/// What an element is to the extractor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Heading(u8),
+    Paragraph,
+    /// Other elements that start a new block (`div`, `section`, …).
+    Block,
+    List {
+        ordered: bool,
+    },
+    ListItem,
+    Table,
+    Row,
+    Cell,
+    DefList,
+    Term,
+    Definition,
+    Pre,
+    Quote,
+    Break,
+    Rule,
+    Bold,
+    Link,
+    /// Collapsible titles (`summary`, accordion buttons): read as pseudo-headings.
+    Toggle,
+    Inline,
+}
+
+#[derive(Debug)]
+struct ArenaNode {
+    tag: Tag,
+    /// Text of a text node (empty for elements).
+    text: Box<str>,
+    is_text: bool,
+    parent: usize,
+    children: Vec<usize>,
+    dropped: bool,
+    /// Candidate for dropping once sizes are known: hidden, or chrome by class/id.
+    hidden: bool,
+    chrome_name: bool,
+    /// `header`/`footer`: chrome outside `main`/`article`, the policy's own inside them.
+    landmark: bool,
+    /// `main`, `article` or `role=main`.
+    article: bool,
+    /// Class, id or role says accordion/tab/collapse: hidden but still policy text.
+    collapsible: bool,
+    /// Inside an element matched by `--select`.
+    selected: bool,
+    /// Characters of prose (text outside links) and of link text, below this node.
+    prose: u32,
+    links: u32,
+    /// Policy words below this node.
+    vocab: u32,
+}
+
+struct Arena {
+    nodes: Vec<ArenaNode>,
+    body: usize,
+    title: Option<String>,
+}
+
+static CHROME_WORDS: &[&str] = &[
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "cc-banner",
+    "cookiebanner",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "share",
+    "sharing",
+    "social",
+    "breadcrumb",
+    "breadcrumbs",
+    "menu",
+    "navbar",
+    "nav",
+    "navigation",
+    "sidebar",
+    "footer",
+    "masthead",
+    "skip",
+    "skiplink",
+    "modal",
+    "popup",
+    "related",
+    "comments",
+    "advert",
+    "advertisement",
+    "ads",
+    "promo",
+    "toolbar",
+    "login",
+    "signin",
+    "search",
+    "pagination",
+    "pager",
+    "backtotop",
+    "topbar",
+    "sitemap",
+    "widget",
+    "banner",
+    "overlay",
+    "notification",
+];
+
+static COLLAPSIBLE_WORDS: &[&str] = &[
+    "accordion",
+    "collapse",
+    "collapsible",
+    "collapsed",
+    "tab",
+    "tabs",
+    "tabpanel",
+    "tab-pane",
+    "panel",
+    "toggle",
+    "expand",
+    "expandable",
+    "faq",
+    "answer",
+    "drawer",
+    "reveal",
+    "content",
+    "body",
+];
+
+static POLICY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:privacy|personal|information|data|cookies?|collect\w*|third[- ]part(?:y|ies)|disclos\w+|consent|polic(?:y|ies)|rights?|retain|retention|process\w*|share|security|children|opt[- ]out|law\w*|terms)\b",
+    )
+    .expect("static regex")
+});
+
+fn has_word(value: &str, words: &[&str]) -> bool {
+    let lower = value.to_ascii_lowercase();
+    if words.iter().any(|w| w.contains('-') && lower.contains(w)) {
+        return true;
+    }
+    lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|part| !part.is_empty() && words.contains(&part))
+}
+
+fn classify(name: &str) -> Option<Tag> {
+    Some(match name {
+        "h1" => Tag::Heading(1),
+        "h2" => Tag::Heading(2),
+        "h3" => Tag::Heading(3),
+        "h4" => Tag::Heading(4),
+        "h5" => Tag::Heading(5),
+        "h6" => Tag::Heading(6),
+        "p" => Tag::Paragraph,
+        "ul" | "menu" | "dir" => Tag::List { ordered: false },
+        "ol" => Tag::List { ordered: true },
+        "li" => Tag::ListItem,
+        "table" => Tag::Table,
+        "tr" => Tag::Row,
+        "td" | "th" => Tag::Cell,
+        "dl" => Tag::DefList,
+        "dt" => Tag::Term,
+        "dd" => Tag::Definition,
+        "pre" | "listing" | "xmp" => Tag::Pre,
+        "blockquote" => Tag::Quote,
+        "br" => Tag::Break,
+        "hr" => Tag::Rule,
+        "b" | "strong" => Tag::Bold,
+        "a" => Tag::Link,
+        "summary" => Tag::Toggle,
+        "div" | "section" | "article" | "main" | "center" | "address" | "figure" | "figcaption"
+        | "details" | "header" | "footer" | "body" | "html" | "form" | "fieldset" | "caption" | "thead"
+        | "tbody" | "tfoot" | "nav" | "aside" | "hgroup" | "noframes" => Tag::Block,
+        // Never content.
+        "script" | "style" | "noscript" | "template" | "iframe" | "object" | "embed" | "svg" | "canvas"
+        | "head" | "title" | "meta" | "link" | "input" | "select" | "textarea" | "option" | "button"
+        | "label" | "img" | "map" | "area" | "audio" | "video" | "source" | "math" | "dialog" => return None,
+        _ => Tag::Inline,
+    })
+}
+
+fn is_hidden(el: &scraper::node::Element) -> bool {
+    if el.attr("hidden").is_some() || el.attr("aria-hidden").is_some_and(|v| v.trim() == "true") {
+        return true;
+    }
+    if let Some(style) = el.attr("style") {
+        let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    false
+}
+
+impl Arena {
+    fn build(dom: &Html, removed: &HashSet<NodeId>, selected: Option<&HashSet<NodeId>>) -> Arena {
+        let mut arena = Arena { nodes: Vec::new(), body: 0, title: None };
+        // Iterative pre-order copy: (ego node, arena parent, inherited "selected").
+        let mut stack = vec![(dom.tree.root(), usize::MAX, false)];
+        while let Some((node, parent, in_selected)) = stack.pop() {
+            let idx = arena.nodes.len();
+            let mut entry = ArenaNode {
+                tag: Tag::Inline,
+                text: "".into(),
+                is_text: false,
+                parent,
+                children: Vec::new(),
+                dropped: false,
+                hidden: false,
+                chrome_name: false,
+                landmark: false,
+                article: false,
+                collapsible: false,
+                selected: in_selected,
+                prose: 0,
+                links: 0,
+                vocab: 0,
+            };
+            let mut descend = true;
+            match node.value() {
+                Node::Text(t) => {
+                    entry.is_text = true;
+                    entry.text = (&**t).into();
+                    descend = false;
+                }
+                Node::Element(el) => {
+                    let name = el.name();
+                    if name == "title" && arena.title.is_none() {
+                        let t: String =
+                            node.children().filter_map(|c| c.value().as_text()).map(|t| &**t).collect();
+                        arena.title = Some(t);
+                    }
+                    entry.selected = in_selected || selected.is_some_and(|s| s.contains(&node.id()));
+                    match classify(name) {
+                        None => {
+                            entry.dropped = true;
+                            descend = false;
+                            // A collapsible's button carries the panel's title.
+                            if name == "button"
+                                && (el.attr("aria-expanded").is_some() || el.attr("aria-controls").is_some())
+                            {
+                                entry.dropped = false;
+                                entry.tag = Tag::Toggle;
+                                descend = true;
+                            }
+                        }
+                        Some(tag) => entry.tag = tag,
+                    }
+                    if name == "body" {
+                        arena.body = idx;
+                    }
+                    if removed.contains(&node.id()) {
+                        entry.dropped = true;
+                        descend = false;
+                    }
+                    let role = el.attr("role").unwrap_or("");
+                    let names = format!("{} {}", el.id().unwrap_or(""), el.attr("class").unwrap_or(""));
+                    if matches!(role, "navigation" | "banner" | "contentinfo" | "search" | "complementary")
+                        || matches!(name, "nav" | "aside")
+                        || matches!(role, "dialog" | "alertdialog") && has_word(&names, CHROME_WORDS)
+                    {
+                        entry.chrome_name = true;
+                    }
+                    entry.landmark = matches!(name, "header" | "footer");
+                    entry.article = matches!(name, "main" | "article") || role == "main";
+                    if has_word(&names, CHROME_WORDS) {
+                        entry.chrome_name = true;
+                    }
+                    entry.hidden = is_hidden(el);
+                    entry.collapsible = matches!(role, "tabpanel" | "region")
+                        || name == "details"
+                        || el.attr("aria-labelledby").is_some()
+                        || has_word(&names, COLLAPSIBLE_WORDS);
+                    if entry.tag == Tag::Toggle
+                        || el.attr("aria-expanded").is_some() && matches!(entry.tag, Tag::Inline | Tag::Link)
+                    {
+                        entry.tag = Tag::Toggle;
+                    }
+                }
+                Node::Document | Node::Fragment => {
+                    entry.tag = Tag::Block;
+                }
+                _ => {
+                    entry.dropped = true;
+                    descend = false;
+                }
+            }
+            if parent != usize::MAX {
+                arena.nodes[parent].children.push(idx);
+            }
+            let child_selected = entry.selected;
+            arena.nodes.push(entry);
+            if descend {
+                // Push in reverse so children are visited (and numbered) in order.
+                let children: Vec<_> = node.children().collect();
+                for child in children.into_iter().rev() {
+                    stack.push((child, idx, child_selected));
+                }
+            }
+        }
+        arena.measure();
+        arena.drop_chrome();
+        arena
+    }
+
+    /// Sizes bottom-up: children are numbered after their parents.
+    fn measure(&mut self) {
+        for i in (0..self.nodes.len()).rev() {
+            let (prose, links, vocab) = {
+                let n = &self.nodes[i];
+                if n.dropped {
+                    (0, 0, 0)
+                } else if n.is_text {
+                    let chars = n.text.chars().filter(|c| !c.is_whitespace()).count() as u32;
+                    let vocab = if chars > 3 { POLICY_WORDS.find_iter(&n.text).count() as u32 } else { 0 };
+                    (chars, 0, vocab)
+                } else if n.tag == Tag::Link {
+                    let (p, l, v) = self.sum_children(i);
+                    (0, p + l, v)
+                } else {
+                    self.sum_children(i)
+                }
+            };
+            let n = &mut self.nodes[i];
+            n.prose = prose;
+            n.links = links;
+            n.vocab = vocab;
+        }
+    }
+
+    fn sum_children(&self, i: usize) -> (u32, u32, u32) {
+        self.nodes[i].children.iter().fold((0, 0, 0), |(p, l, v), &c| {
+            let n = &self.nodes[c];
+            (p + n.prose, l + n.links, v + n.vocab)
+        })
+    }
+
+    /// Drops hidden elements and elements named as chrome, outermost first, unless
+    /// they are collapsed policy text or hold most of the page's prose.
+    fn drop_chrome(&mut self) {
+        let total = self.nodes.get(self.body).map_or(0, |b| b.prose).max(1);
+        for i in 0..self.nodes.len() {
+            let n = &self.nodes[i];
+            if n.is_text || n.dropped || n.parent == usize::MAX || self.nodes[n.parent].dropped {
+                // A dropped parent: mark the subtree dropped as we pass.
+                if n.parent != usize::MAX && self.nodes[n.parent].dropped {
+                    self.nodes[i].dropped = true;
+                }
+                continue;
+            }
+            let inside_article = self.has_ancestor(i, |a| a.article);
+            let dominant = n.prose as f64 >= 0.4 * total as f64;
+            let mut drop = false;
+            if n.hidden && !n.selected {
+                let keep = n.collapsible || (n.prose >= 200 && !n.chrome_name);
+                drop = !keep;
+            }
+            if (n.chrome_name || n.landmark && !inside_article) && !n.selected && !dominant {
+                drop = true;
+            }
+            if drop {
+                self.drop_subtree_sizes(i);
+            }
+        }
+    }
+
+    fn has_ancestor(&self, i: usize, pred: impl Fn(&ArenaNode) -> bool) -> bool {
+        let mut p = self.nodes[i].parent;
+        while p != usize::MAX {
+            if pred(&self.nodes[p]) {
+                return true;
+            }
+            p = self.nodes[p].parent;
+        }
+        false
+    }
+
+    fn drop_subtree_sizes(&mut self, i: usize) {
+        let (prose, links, vocab) = (self.nodes[i].prose, self.nodes[i].links, self.nodes[i].vocab);
+        self.nodes[i].dropped = true;
+        let mut p = self.nodes[i].parent;
+        while p != usize::MAX {
+            let n = &mut self.nodes[p];
+            n.prose = n.prose.saturating_sub(prose);
+            n.links = n.links.saturating_sub(links);
+            n.vocab = n.vocab.saturating_sub(vocab);
+            p = n.parent;
+        }
+    }
+
+    /// The element whose prose, weighted by policy words, most outweighs the link
+    /// text it holds.
+    fn main_content(&self) -> Option<usize> {
+        let mut best: Option<(f64, usize)> = None;
+        for (i, n) in self.nodes.iter().enumerate() {
+            if n.is_text || n.dropped || n.prose == 0 {
+                continue;
+            }
+            if !matches!(
+                n.tag,
+                Tag::Block | Tag::Cell | Tag::Table | Tag::Quote | Tag::DefList | Tag::List { .. }
+            ) {
+                continue;
+            }
+            let score = n.prose as f64 + 6.0 * n.vocab as f64 - 1.5 * n.links as f64;
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, i));
+            }
+        }
+        best.map(|(_, i)| i).or(Some(self.body))
+    }
+
+    /// Outermost elements matched by `--select`, in document order.
+    fn selected_roots(&self) -> Vec<usize> {
+        (0..self.nodes.len())
+            .filter(|&i| {
+                let n = &self.nodes[i];
+                n.selected && !n.is_text && (n.parent == usize::MAX || !self.nodes[n.parent].selected)
+            })
+            .collect()
+    }
+}
+
+/// Walks the chosen content and feeds the [`Builder`].
+struct Writer<'a> {
+    arena: &'a Arena,
+    builder: Builder,
+    /// Inline text waiting for the end of its block.
+    inline: String,
+    /// Non-space characters of `inline` outside and inside bold.
+    plain_chars: usize,
+    bold_chars: usize,
+    bold_depth: usize,
+    /// Open lists: (ordered).
+    lists: Vec<bool>,
+    /// Inside a list item: its text goes to `inline` and is emitted as a ListItem.
+    item_depth: usize,
+    /// Inside a data table row.
+    row: Option<Vec<String>>,
+}
+
+const MAX_DEPTH: usize = 400;
+
+impl<'a> Writer<'a> {
+    fn new(arena: &'a Arena) -> Self {
+        Writer {
+            arena,
+            builder: Builder::new(),
+            inline: String::new(),
+            plain_chars: 0,
+            bold_chars: 0,
+            bold_depth: 0,
+            lists: Vec::new(),
+            item_depth: 0,
+            row: None,
+        }
+    }
+
+    /// Emits the pending inline text as a paragraph, list item or pseudo-heading.
+    fn flush(&mut self) {
+        if self.inline.trim().is_empty() {
+            self.inline.clear();
+            self.plain_chars = 0;
+            self.bold_chars = 0;
+            return;
+        }
+        let text = std::mem::take(&mut self.inline);
+        if self.item_depth > 0 {
+            let depth = self.lists.len().saturating_sub(1).min(u8::MAX as usize) as u8;
+            let ordered = self.lists.last().copied().unwrap_or(false);
+            self.builder.block(Block::ListItem { text, depth, ordered });
+        } else {
+            let wholly_bold = self.plain_chars == 0 && self.bold_chars > 0;
+            self.builder.paragraph_or_heading(&text, wholly_bold);
+        }
+        self.plain_chars = 0;
+        self.bold_chars = 0;
+    }
+
+    fn text(&mut self, s: &str) {
+        let visible = s.chars().filter(|c| !c.is_whitespace()).count();
+        if self.bold_depth > 0 {
+            self.bold_chars += visible;
+        } else {
+            self.plain_chars += visible;
+        }
+        self.inline.push_str(s);
+    }
+
+    fn children(&mut self, i: usize, depth: usize) {
+        for &c in &self.arena.nodes[i].children {
+            self.node(c, depth + 1);
+        }
+    }
+
+    /// A block container: its content starts and ends on block boundaries.
+    fn container(&mut self, i: usize, depth: usize) {
+        self.flush();
+        self.children(i, depth);
+        self.flush();
+    }
+
+    fn node(&mut self, i: usize, depth: usize) {
+        let n = &self.arena.nodes[i];
+        if n.dropped {
+            return;
+        }
+        if n.is_text {
+            self.text(&n.text);
+            return;
+        }
+        if depth > MAX_DEPTH {
+            // Pathologically deep markup: keep the text, give up on structure.
+            let mut s = String::new();
+            self.collect_text(i, &mut s);
+            self.text(&s);
+            return;
+        }
+        match n.tag {
+            Tag::Heading(level) => {
+                self.flush();
+                let text = self.inline_text(i);
+                let words = text.split_whitespace().count();
+                if words > 40 {
+                    // A paragraph marked up as a heading.
+                    self.builder.block(Block::Paragraph { text });
+                } else {
+                    self.builder.heading(level, &text);
+                }
+            }
+            Tag::Toggle => {
+                self.flush();
+                let text = self.inline_text(i);
+                let t = super::text::clean(&text);
+                if !t.is_empty() && t.split_whitespace().count() <= 20 {
+                    self.builder.pseudo_heading(&t);
+                } else {
+                    self.builder.paragraph_or_heading(&t, false);
+                }
+            }
+            Tag::Paragraph | Tag::Block | Tag::Quote => {
+                if self.item_depth > 0 || self.row.is_some() {
+                    // Inside a list item or a table cell the text stays together.
+                    self.inline.push(' ');
+                    self.children(i, depth);
+                    self.inline.push(' ');
+                } else {
+                    self.container(i, depth);
+                }
+            }
+            Tag::Break => {
+                if self.item_depth > 0 || self.row.is_some() {
+                    self.inline.push(' ');
+                } else {
+                    self.flush();
+                }
+            }
+            Tag::Rule => self.flush(),
+            Tag::List { ordered } => {
+                self.flush();
+                self.lists.push(ordered);
+                let saved = self.item_depth;
+                self.item_depth = 0;
+                for &c in &self.arena.nodes[i].children {
+                    let child = &self.arena.nodes[c];
+                    if child.tag == Tag::ListItem || child.is_text {
+                        self.node(c, depth + 1);
+                    } else {
+                        // Stray content between items.
+                        self.item_depth = 1;
+                        self.node(c, depth + 1);
+                        self.flush();
+                        self.item_depth = 0;
+                    }
+                }
+                self.flush();
+                self.item_depth = saved;
+                self.lists.pop();
+            }
+            Tag::ListItem => {
+                self.flush();
+                if self.lists.is_empty() {
+                    self.lists.push(false);
+                    self.item(i, depth);
+                    self.lists.pop();
+                } else {
+                    self.item(i, depth);
+                }
+            }
+            Tag::Table => {
+                self.flush();
+                if self.is_data_table(i) {
+                    self.data_table(i, depth);
+                } else {
+                    self.children(i, depth);
+                    self.flush();
+                }
+            }
+            Tag::Row | Tag::Cell => {
+                // Layout tables: rows and cells are plain containers.
+                if self.row.is_some() {
+                    self.children(i, depth);
+                } else {
+                    self.container(i, depth);
+                }
+            }
+            Tag::DefList => {
+                self.flush();
+                self.children(i, depth);
+                self.flush();
+            }
+            Tag::Term | Tag::Definition => {
+                self.flush();
+                let text = self.inline_text(i);
+                let block =
+                    if n.tag == Tag::Term { Block::Term { text } } else { Block::Definition { text } };
+                self.builder.block(block);
+            }
+            Tag::Pre => {
+                self.flush();
+                let mut s = String::new();
+                self.collect_text(i, &mut s);
+                self.builder.block(Block::Preformatted { text: s });
+            }
+            Tag::Bold => {
+                self.bold_depth += 1;
+                self.children(i, depth);
+                self.bold_depth -= 1;
+            }
+            Tag::Link | Tag::Inline => self.children(i, depth),
+        }
+    }
+
+    fn item(&mut self, i: usize, depth: usize) {
+        self.item_depth += 1;
+        for &c in &self.arena.nodes[i].children {
+            let child = &self.arena.nodes[c];
+            if matches!(child.tag, Tag::List { .. }) && !child.is_text {
+                // The item's own text comes before its nested list.
+                self.flush();
+                let saved = self.item_depth;
+                self.node(c, depth + 1);
+                self.item_depth = saved;
+            } else {
+                self.node(c, depth + 1);
+            }
+        }
+        self.flush();
+        self.item_depth -= 1;
+    }
+
+    /// A table of data (not layout): no nested tables or block content, at least two
+    /// rows of two cells.
+    fn is_data_table(&self, table: usize) -> bool {
+        let mut rows = 0;
+        let mut multi_cell_rows = 0;
+        let mut cells = 0;
+        let mut cell_chars = 0u32;
+        let mut stack = vec![table];
+        let mut first = true;
+        while let Some(i) = stack.pop() {
+            let n = &self.arena.nodes[i];
+            if n.dropped || n.is_text {
+                continue;
+            }
+            if !first {
+                match n.tag {
+                    Tag::Table
+                    | Tag::List { .. }
+                    | Tag::Heading(_)
+                    | Tag::Paragraph
+                    | Tag::Quote
+                    | Tag::Pre
+                    | Tag::DefList => return false,
+                    Tag::Row => {
+                        rows += 1;
+                        let c = n
+                            .children
+                            .iter()
+                            .filter(|&&c| {
+                                self.arena.nodes[c].tag == Tag::Cell && !self.arena.nodes[c].dropped
+                            })
+                            .count();
+                        if c >= 2 {
+                            multi_cell_rows += 1;
+                        }
+                    }
+                    Tag::Cell => {
+                        cells += 1;
+                        cell_chars += n.prose + n.links;
+                    }
+                    _ => {}
+                }
+            }
+            first = false;
+            stack.extend(n.children.iter().copied());
+        }
+        rows >= 2 && multi_cell_rows * 2 >= rows && cells > 0 && (cell_chars / cells as u32) < 400
+    }
+
+    fn data_table(&mut self, table: usize, depth: usize) {
+        let mut rows = Vec::new();
+        self.find_rows(table, &mut rows);
+        for r in rows {
+            let mut cells = Vec::new();
+            for &c in &self.arena.nodes[r].children {
+                let n = &self.arena.nodes[c];
+                if n.tag == Tag::Cell && !n.dropped {
+                    cells.push(self.inline_text(c));
+                }
+            }
+            let _ = depth;
+            self.builder.block(Block::TableRow { cells });
+        }
+    }
+
+    fn find_rows(&self, i: usize, out: &mut Vec<usize>) {
+        for &c in &self.arena.nodes[i].children {
+            let n = &self.arena.nodes[c];
+            if n.dropped || n.is_text {
+                continue;
+            }
+            if n.tag == Tag::Row {
+                out.push(c);
+            } else if n.tag != Tag::Table {
+                self.find_rows(c, out);
+            }
+        }
+    }
+
+    /// The text below `i`, with block boundaries and `<br>` as spaces.
+    fn inline_text(&self, i: usize) -> String {
+        let mut s = String::new();
+        self.collect_text(i, &mut s);
+        super::text::clean(&s)
+    }
+
+    fn collect_text(&self, i: usize, out: &mut String) {
+        let mut stack = vec![i];
+        while let Some(j) = stack.pop() {
+            let n = &self.arena.nodes[j];
+            if n.dropped {
+                continue;
+            }
+            if n.is_text {
+                out.push_str(&n.text);
+                continue;
+            }
+            if !matches!(n.tag, Tag::Inline | Tag::Bold | Tag::Link) {
+                out.push(if n.tag == Tag::Break && out.ends_with('\n') { ' ' } else { '\n' });
+            }
+            stack.extend(n.children.iter().rev().copied());
+        }
+    }
 }
