@@ -270,8 +270,10 @@ pub fn init_logging(global: &GlobalArgs) {
         (false, 1) => "info",
         (false, _) => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| {
+        // html5ever reports every parse error of real-world HTML: not the user's concern.
+        tracing_subscriber::EnvFilter::new(format!("{default},html5ever=off,selectors=off"))
+    });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

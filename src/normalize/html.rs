@@ -122,6 +122,8 @@ struct ArenaNode {
     links: u32,
     /// Policy words below this node.
     vocab: u32,
+    /// `h1` elements at or below this node.
+    h1s: u32,
 }
 
 struct Arena {
@@ -264,7 +266,10 @@ fn is_hidden(el: &scraper::node::Element) -> bool {
 
 impl Arena {
     fn build(dom: &Html, removed: &HashSet<NodeId>, selected: Option<&HashSet<NodeId>>) -> Arena {
-        let mut arena = Arena { nodes: Vec::new(), body: 0, title: None };
+        static TITLE: LazyLock<Selector> =
+            LazyLock::new(|| Selector::parse("title").expect("static selector"));
+        let title = dom.select(&TITLE).next().map(|t| t.text().collect::<String>());
+        let mut arena = Arena { nodes: Vec::new(), body: 0, title };
         // Iterative pre-order copy: (ego node, arena parent, inherited "selected").
         let mut stack = vec![(dom.tree.root(), usize::MAX, false)];
         while let Some((node, parent, in_selected)) = stack.pop() {
@@ -285,6 +290,7 @@ impl Arena {
                 prose: 0,
                 links: 0,
                 vocab: 0,
+                h1s: 0,
             };
             let mut descend = true;
             match node.value() {
@@ -333,7 +339,11 @@ impl Arena {
                     }
                     entry.landmark = matches!(name, "header" | "footer");
                     entry.article = matches!(name, "main" | "article") || role == "main";
-                    if has_word(&names, CHROME_WORDS) {
+                    // Names mark chrome on containers only: a heading `id="sharing"` is the
+                    // policy's own "Information Sharing".
+                    if has_word(&names, CHROME_WORDS)
+                        && matches!(entry.tag, Tag::Block | Tag::List { .. } | Tag::Inline | Tag::Table)
+                    {
                         entry.chrome_name = true;
                     }
                     entry.hidden = is_hidden(el);
@@ -391,10 +401,17 @@ impl Arena {
                     self.sum_children(i)
                 }
             };
+            let h1s = if self.nodes[i].dropped {
+                0
+            } else {
+                self.nodes[i].children.iter().map(|&c| self.nodes[c].h1s).sum::<u32>()
+                    + u32::from(self.nodes[i].tag == Tag::Heading(1))
+            };
             let n = &mut self.nodes[i];
             n.prose = prose;
             n.links = links;
             n.vocab = vocab;
+            n.h1s = h1s;
         }
     }
 
@@ -446,7 +463,8 @@ impl Arena {
     }
 
     fn drop_subtree_sizes(&mut self, i: usize) {
-        let (prose, links, vocab) = (self.nodes[i].prose, self.nodes[i].links, self.nodes[i].vocab);
+        let n = &self.nodes[i];
+        let (prose, links, vocab, h1s) = (n.prose, n.links, n.vocab, n.h1s);
         self.nodes[i].dropped = true;
         let mut p = self.nodes[i].parent;
         while p != usize::MAX {
@@ -454,6 +472,7 @@ impl Arena {
             n.prose = n.prose.saturating_sub(prose);
             n.links = n.links.saturating_sub(links);
             n.vocab = n.vocab.saturating_sub(vocab);
+            n.h1s = n.h1s.saturating_sub(h1s);
             p = n.parent;
         }
     }
@@ -477,7 +496,28 @@ impl Arena {
                 best = Some((score, i));
             }
         }
-        best.map(|(_, i)| i).or(Some(self.body))
+        let mut chosen = best.map_or(self.body, |(_, i)| i);
+        // Narrow down past side columns: into the child that holds most of the prose
+        // and the page's title (`h1`), or nearly all the prose when there is no `h1`.
+        loop {
+            let node = &self.nodes[chosen];
+            let Some(&child) = node
+                .children
+                .iter()
+                .filter(|&&c| !self.nodes[c].dropped)
+                .max_by_key(|&&c| self.nodes[c].prose)
+            else {
+                break;
+            };
+            let c = &self.nodes[child];
+            let share = c.prose as f64 / node.prose.max(1) as f64;
+            let holds_title = node.h1s > 0 && c.h1s == node.h1s;
+            if c.is_text || !(share >= 0.75 && holds_title || node.h1s == 0 && share >= 0.92) {
+                break;
+            }
+            chosen = child;
+        }
+        Some(chosen)
     }
 
     /// Outermost elements matched by `--select`, in document order.
@@ -735,13 +775,7 @@ impl<'a> Writer<'a> {
             }
             if !first {
                 match n.tag {
-                    Tag::Table
-                    | Tag::List { .. }
-                    | Tag::Heading(_)
-                    | Tag::Paragraph
-                    | Tag::Quote
-                    | Tag::Pre
-                    | Tag::DefList => return false,
+                    Tag::Table | Tag::Heading(_) | Tag::Pre | Tag::DefList => return false,
                     Tag::Row => {
                         rows += 1;
                         let c = n

@@ -58,6 +58,17 @@ impl Reader {
         }
     }
 
+    fn end_paragraph(&mut self) {
+        let text = std::mem::take(&mut self.buf);
+        if self.quote_depth > 0 {
+            self.builder.block(Block::Quote { text });
+        } else {
+            let wholly_bold = self.plain_chars == 0 && !text.trim().is_empty();
+            self.builder.paragraph_or_heading(&text, wholly_bold);
+        }
+        self.plain_chars = 0;
+    }
+
     fn flush_item(&mut self) {
         if let Some(text) = self.item.take() {
             let depth = self.lists.len().saturating_sub(1).min(u8::MAX as usize) as u8;
@@ -71,7 +82,17 @@ impl Reader {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
             Event::Text(t) | Event::Code(t) => self.text(&t),
-            Event::SoftBreak | Event::HardBreak => self.text(" "),
+            Event::SoftBreak => self.text(" "),
+            // A hard line break ends a paragraph, as `<br>` does in HTML, so a bold line
+            // broken off its text reads as a heading in both.
+            Event::HardBreak => {
+                if self.item.is_none() && self.heading.is_none() && self.row.is_none() && self.code.is_none()
+                {
+                    self.end_paragraph();
+                } else {
+                    self.text(" ");
+                }
+            }
             Event::Html(_) | Event::InlineHtml(_) => {}
             Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => {}
             Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
@@ -120,14 +141,7 @@ impl Reader {
                     item.push(' ');
                     return;
                 }
-                let text = std::mem::take(&mut self.buf);
-                if self.quote_depth > 0 {
-                    self.builder.block(Block::Quote { text });
-                } else {
-                    let wholly_bold = self.plain_chars == 0 && !text.trim().is_empty();
-                    self.builder.paragraph_or_heading(&text, wholly_bold);
-                }
-                self.plain_chars = 0;
+                self.end_paragraph();
             }
             TagEnd::Item => self.flush_item(),
             TagEnd::List(_) => {
