@@ -35,7 +35,9 @@ pub fn run(args: &TextArgs, config: &Config) -> Result<u8> {
                 _ => l.document.to_text(),
             };
             text.push_str(&body);
-            text.push('\n');
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
         }
     }
     match out.write_all(text.as_bytes()) {

@@ -541,6 +541,10 @@ struct Writer<'a> {
     plain_chars: usize,
     bold_chars: usize,
     bold_depth: usize,
+    /// Link text in `inline`, and how many links it holds.
+    link_chars: usize,
+    link_count: usize,
+    link_depth: usize,
     /// Open lists: (ordered).
     lists: Vec<bool>,
     /// Inside a list item: its text goes to `inline` and is emitted as a ListItem.
@@ -560,6 +564,9 @@ impl<'a> Writer<'a> {
             plain_chars: 0,
             bold_chars: 0,
             bold_depth: 0,
+            link_chars: 0,
+            link_count: 0,
+            link_depth: 0,
             lists: Vec::new(),
             item_depth: 0,
             row: None,
@@ -568,7 +575,13 @@ impl<'a> Writer<'a> {
 
     /// Emits the pending inline text as a paragraph, list item or pseudo-heading.
     fn flush(&mut self) {
-        if self.inline.trim().is_empty() {
+        let visible = self.plain_chars + self.bold_chars;
+        // A line of three or more links and little else is a link bar (an in-page
+        // table of contents, "Print | E-mail | Share"), not policy text.
+        let link_bar = self.link_count >= 3 && self.link_chars * 10 >= visible * 8;
+        self.link_count = 0;
+        self.link_chars = 0;
+        if self.inline.trim().is_empty() || link_bar && self.item_depth == 0 {
             self.inline.clear();
             self.plain_chars = 0;
             self.bold_chars = 0;
@@ -589,6 +602,9 @@ impl<'a> Writer<'a> {
 
     fn text(&mut self, s: &str) {
         let visible = s.chars().filter(|c| !c.is_whitespace()).count();
+        if self.link_depth > 0 {
+            self.link_chars += visible;
+        }
         if self.bold_depth > 0 {
             self.bold_chars += visible;
         } else {
@@ -737,7 +753,13 @@ impl<'a> Writer<'a> {
                 self.children(i, depth);
                 self.bold_depth -= 1;
             }
-            Tag::Link | Tag::Inline => self.children(i, depth),
+            Tag::Link => {
+                self.link_count += 1;
+                self.link_depth += 1;
+                self.children(i, depth);
+                self.link_depth -= 1;
+            }
+            Tag::Inline => self.children(i, depth),
         }
     }
 
