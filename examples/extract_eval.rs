@@ -30,6 +30,7 @@ use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 use std::sync::LazyLock;
 
 use clap::{Parser, ValueEnum};
@@ -55,7 +56,14 @@ struct Args {
     /// Least character similarity (0–1) for two headings to match when not equal.
     #[arg(long, default_value_t = 0.9)]
     heading_fuzz: f64,
+    /// Third-party extractors: also count a wholly bold block of ≤ 120 characters as a
+    /// heading, as the reference reader does for Princeton's `**…**` lines.
+    #[arg(long)]
+    bold_headings: bool,
 }
+
+/// `--bold-headings`, read by the third-party adapters.
+static BOLD_HEADINGS: AtomicBool = AtomicBool::new(false);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ExtractorArg {
@@ -173,12 +181,14 @@ struct Summary {
 struct JsonOut<'a> {
     dir: String,
     heading_fuzz: f64,
+    bold_headings: bool,
     pages: &'a [PageResult],
     summary: &'a [Summary],
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    BOLD_HEADINGS.store(args.bold_headings, std::sync::atomic::Ordering::Relaxed);
     let dir = args
         .dir
         .clone()
@@ -257,6 +267,7 @@ fn main() -> ExitCode {
         let out = JsonOut {
             dir: dir.display().to_string(),
             heading_fuzz: args.heading_fuzz,
+            bold_headings: args.bold_headings,
             pages: &results,
             summary: &summaries,
         };
@@ -754,7 +765,10 @@ mod third_party {
     /// rs-trafilatura: text from `content_text`, headings from its Markdown output.
     pub fn rs_trafilatura(html: &[u8]) -> Result<Extracted, String> {
         let text = String::from_utf8_lossy(html);
-        let options = rs_trafilatura::Options { output_markdown: true, ..Default::default() };
+        // Bold is kept in the Markdown only when asked for (`--bold-headings` reads it).
+        let include_formatting = super::BOLD_HEADINGS.load(std::sync::atomic::Ordering::Relaxed);
+        let options =
+            rs_trafilatura::Options { output_markdown: true, include_formatting, ..Default::default() };
         let result = rs_trafilatura::extract_with_options(&text, &options).map_err(|e| e.to_string())?;
         let markdown = result.content_markdown.unwrap_or_default();
         let texts =
@@ -762,16 +776,41 @@ mod third_party {
         Ok(Extracted { texts, headings: markdown_headings(&markdown), markdown })
     }
 
+    /// ATX/setext headings (and, with `--bold-headings`, wholly bold short paragraphs).
     fn markdown_headings(md: &str) -> Vec<String> {
         let mut headings = Vec::new();
         let mut current: Option<String> = None;
+        let mut para: Option<(String, usize)> = None;
+        let mut strong = 0usize;
         for event in Parser::new(md) {
             match event {
                 Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
                 Event::End(TagEnd::Heading(_)) => headings.extend(current.take()),
+                Event::Start(Tag::Paragraph) => para = Some((String::new(), 0)),
+                Event::End(TagEnd::Paragraph) => {
+                    if let Some((text, 0)) = para.take() {
+                        let t = policydiff::normalize::text::clean(&text);
+                        if !t.is_empty() && is_bold_heading(&t) {
+                            headings.push(t);
+                        }
+                    }
+                }
+                Event::Start(Tag::Strong) => strong += 1,
+                Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
                 Event::Text(t) | Event::Code(t) => {
                     if let Some(c) = current.as_mut() {
                         c.push_str(&t);
+                    }
+                    if let Some((p, plain)) = para.as_mut() {
+                        p.push_str(&t);
+                        if strong == 0 {
+                            *plain += t.trim().len();
+                        }
+                    }
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    if let Some((p, _)) = para.as_mut() {
+                        p.push(' ');
                     }
                 }
                 _ => {}
@@ -819,50 +858,83 @@ mod third_party {
         "ul",
     ];
 
-    /// Text blocks split at block elements, and the text of `h1`–`h6`.
+    /// Text blocks split at block elements; headings are `h1`–`h6` (and, with
+    /// `--bold-headings`, short blocks wholly in `<b>`/`<strong>`).
     fn html_text(content: &str) -> Extracted {
         let fragment = Html::parse_fragment(content);
-        let mut out = Extracted::default();
-        let mut buf = String::new();
-        walk(fragment.root_element(), &mut buf, &mut out);
-        flush(&mut buf, &mut out);
-        out
+        let mut w = Walker::default();
+        w.walk(fragment.root_element());
+        w.flush();
+        w.out
     }
 
-    fn flush(buf: &mut String, out: &mut Extracted) {
-        let t = policydiff::normalize::text::clean(buf);
-        if !t.is_empty() {
-            out.texts.push(t);
+    #[derive(Default)]
+    struct Walker {
+        out: Extracted,
+        buf: String,
+        /// Non-blank text of the current block outside any bold element.
+        plain_chars: usize,
+        bold_depth: usize,
+    }
+
+    impl Walker {
+        fn flush(&mut self) {
+            let t = policydiff::normalize::text::clean(&self.buf);
+            if !t.is_empty() {
+                if self.plain_chars == 0 && is_bold_heading(&t) {
+                    self.out.headings.push(t.clone());
+                }
+                self.out.texts.push(t);
+            }
+            self.buf.clear();
+            self.plain_chars = 0;
         }
-        buf.clear();
-    }
 
-    fn walk(element: ElementRef<'_>, buf: &mut String, out: &mut Extracted) {
-        for child in element.children() {
-            if let Node::Text(t) = child.value() {
-                buf.push_str(t);
-                continue;
-            }
-            let Some(child) = ElementRef::wrap(child) else { continue };
-            let name = child.value().name();
-            if matches!(name, "script" | "style" | "noscript" | "template") {
-                continue;
-            }
-            let block = BLOCKS.contains(&name);
-            if block {
-                flush(buf, out);
-            }
-            if matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
-                let h = policydiff::normalize::text::clean(&child.text().collect::<String>());
-                if !h.is_empty() {
-                    out.headings.push(h);
+        fn walk(&mut self, element: ElementRef<'_>) {
+            for child in element.children() {
+                if let Node::Text(t) = child.value() {
+                    if self.bold_depth == 0 {
+                        self.plain_chars += t.trim().len();
+                    }
+                    self.buf.push_str(t);
+                    continue;
+                }
+                let Some(child) = ElementRef::wrap(child) else { continue };
+                let name = child.value().name();
+                if matches!(name, "script" | "style" | "noscript" | "template") {
+                    continue;
+                }
+                let block = BLOCKS.contains(&name);
+                let heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+                let bold = matches!(name, "b" | "strong");
+                if block {
+                    self.flush();
+                }
+                if heading {
+                    let h = policydiff::normalize::text::clean(&child.text().collect::<String>());
+                    if !h.is_empty() {
+                        self.out.headings.push(h);
+                    }
+                    // Its text is counted as text, not again as a bold heading.
+                    self.plain_chars += 1;
+                }
+                self.bold_depth += usize::from(bold);
+                self.walk(child);
+                self.bold_depth -= usize::from(bold);
+                if heading {
+                    self.buf.push(' ');
+                }
+                if block {
+                    self.flush();
                 }
             }
-            walk(child, buf, out);
-            if block {
-                flush(buf, out);
-            }
         }
+    }
+
+    /// `--bold-headings`: a wholly bold block of at most 120 characters is a heading,
+    /// the rule the reference reader applies to Princeton's `**…**` lines.
+    fn is_bold_heading(t: &str) -> bool {
+        super::BOLD_HEADINGS.load(std::sync::atomic::Ordering::Relaxed) && t.chars().count() <= 120
     }
 }
 
