@@ -60,10 +60,16 @@ struct Args {
     /// heading, as the reference reader does for Princeton's `**…**` lines.
     #[arg(long)]
     bold_headings: bool,
+    /// Drop the reference's first line when it is Princeton's `# <page title>` heading
+    /// (their extraction starts with the HTML `<title>`, which is rarely on the page).
+    #[arg(long)]
+    ref_without_title: bool,
 }
 
 /// `--bold-headings`, read by the third-party adapters.
 static BOLD_HEADINGS: AtomicBool = AtomicBool::new(false);
+/// `--ref-without-title`, read by [`read_reference`].
+static REF_WITHOUT_TITLE: AtomicBool = AtomicBool::new(false);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ExtractorArg {
@@ -182,6 +188,7 @@ struct JsonOut<'a> {
     dir: String,
     heading_fuzz: f64,
     bold_headings: bool,
+    ref_without_title: bool,
     pages: &'a [PageResult],
     summary: &'a [Summary],
 }
@@ -189,6 +196,7 @@ struct JsonOut<'a> {
 fn main() -> ExitCode {
     let args = Args::parse();
     BOLD_HEADINGS.store(args.bold_headings, std::sync::atomic::Ordering::Relaxed);
+    REF_WITHOUT_TITLE.store(args.ref_without_title, std::sync::atomic::Ordering::Relaxed);
     let dir = args
         .dir
         .clone()
@@ -268,6 +276,7 @@ fn main() -> ExitCode {
             dir: dir.display().to_string(),
             heading_fuzz: args.heading_fuzz,
             bold_headings: args.bold_headings,
+            ref_without_title: args.ref_without_title,
             pages: &results,
             summary: &summaries,
         };
@@ -355,6 +364,16 @@ fn read_reference(path: &Path) -> std::io::Result<Extracted> {
     let body = match text.split_once('\n') {
         Some((first, rest)) if first.starts_with("> *The following text is extracted") => rest,
         _ => text.as_str(),
+    };
+    let body = if REF_WITHOUT_TITLE.load(std::sync::atomic::Ordering::Relaxed) {
+        let trimmed = body.trim_start_matches(['\n', '\r']);
+        match trimmed.split_once('\n') {
+            Some((first, rest)) if first == "#" || first.starts_with("# ") => rest,
+            None if trimmed.starts_with("# ") => "",
+            _ => body,
+        }
+    } else {
+        body
     };
     Ok(Extracted::from_document(&normalize_markdown(body)))
 }
