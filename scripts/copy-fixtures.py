@@ -51,7 +51,12 @@ def main() -> None:
                 "path": src["path"],
                 "commit": src["commit"],
                 "md": None,
+                "issues": [],
             }
+            for kind in ("html", "princeton_md"):
+                issue = cap["sources"].get(kind, {}).get("check", {}).get("known_issue")
+                if issue and (kind == "html" or cap.get("matched_pair")):
+                    row["issues"].append(f"{kind}: {issue}")
             if cap.get("matched_pair") and files.get("princeton_md"):
                 md = (domain_dir / files["princeton_md"]).read_bytes()
                 (OUT / f"{stem}.princeton.md").write_bytes(md)
@@ -103,6 +108,10 @@ def write_readme(rows) -> None:
         if r["md"]:
             m = r["md"]
             lines.append(f"| `{m['file']}` | (same capture) | (same capture) | `{m['path']}` @ `{m['commit']}` |")
+    notes = [(r["file"], i) for r in rows for i in r["issues"]]
+    if notes:
+        lines += ["", "## Known issues (from the corpus's `captures.json`)", ""]
+        lines += [f"- `{f}`: {i}" for f, i in notes]
     lines.append("")
     (OUT / "README.md").write_text("\n".join(lines), encoding="utf-8")
 
