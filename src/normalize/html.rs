@@ -426,7 +426,13 @@ impl Arena {
     /// they are collapsed policy text or hold most of the page's prose.
     fn drop_chrome(&mut self) {
         let total = self.nodes.get(self.body).map_or(0, |b| b.prose).max(1);
+        // Whether a node lies inside `main`/`article`, filled in pre-order (parents first).
+        let mut in_article = vec![false; self.nodes.len()];
         for i in 0..self.nodes.len() {
+            let parent = self.nodes[i].parent;
+            if parent != usize::MAX {
+                in_article[i] = in_article[parent] || self.nodes[parent].article;
+            }
             let n = &self.nodes[i];
             if n.is_text || n.dropped || n.parent == usize::MAX || self.nodes[n.parent].dropped {
                 // A dropped parent: mark the subtree dropped as we pass.
@@ -435,7 +441,7 @@ impl Arena {
                 }
                 continue;
             }
-            let inside_article = self.has_ancestor(i, |a| a.article);
+            let inside_article = in_article[i];
             let dominant = n.prose as f64 >= 0.4 * total as f64;
             let mut drop = false;
             if n.hidden && !n.selected {
@@ -449,17 +455,6 @@ impl Arena {
                 self.drop_subtree_sizes(i);
             }
         }
-    }
-
-    fn has_ancestor(&self, i: usize, pred: impl Fn(&ArenaNode) -> bool) -> bool {
-        let mut p = self.nodes[i].parent;
-        while p != usize::MAX {
-            if pred(&self.nodes[p]) {
-                return true;
-            }
-            p = self.nodes[p].parent;
-        }
-        false
     }
 
     fn drop_subtree_sizes(&mut self, i: usize) {
