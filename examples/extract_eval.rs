@@ -66,6 +66,12 @@ struct Args {
     ref_without_title: bool,
 }
 
+static BROKEN_BOLD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\*\*([^*\n]+?)[ \t]*\n\*\*").expect("static regex"));
+
+static SPACED_BOLD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)\*\*([^*\s][^*\n]*?)[ \t]+\*\*").expect("static regex"));
+
 /// `--bold-headings`, read by the third-party adapters.
 static BOLD_HEADINGS: AtomicBool = AtomicBool::new(false);
 /// `--ref-without-title`, read by [`read_reference`].
@@ -122,6 +128,14 @@ struct Extracted {
 impl Extracted {
     fn from_document(doc: &Document) -> Self {
         let mut out = Extracted { markdown: doc.to_markdown(), ..Default::default() };
+        // The title counts as rendered: `to_markdown` shows it as the first heading when
+        // no section heading already does.
+        if let Some(title) = &doc.title {
+            if doc.sections.first().and_then(|s| s.heading.as_ref()) != Some(title) {
+                out.texts.push(title.clone());
+                out.headings.push(title.clone());
+            }
+        }
         for section in &doc.sections {
             if let Some(h) = &section.heading {
                 out.texts.push(h.clone());
@@ -375,7 +389,12 @@ fn read_reference(path: &Path) -> std::io::Result<Extracted> {
     } else {
         body
     };
-    Ok(Extracted::from_document(&normalize_markdown(body)))
+    // html2text writes `<strong>Heading<br></strong>` as `**Heading  \n**`, which no
+    // Markdown reader takes for bold; put the closing `**` back where it belongs.
+    let body = BROKEN_BOLD.replace_all(body, "**$1**\n\n");
+    // Likewise `**Heading **`: a space before the closing `**` stops it closing.
+    let body = SPACED_BOLD.replace_all(&body, "**$1**");
+    Ok(Extracted::from_document(&normalize_markdown(&body)))
 }
 
 fn evaluate(pair: &Pair, extractor: Extractor, fuzz: f64) -> std::io::Result<PageResult> {
@@ -542,6 +561,22 @@ fn match_headings(ours: &[String], reference: &[String], fuzz: f64) -> HeadingMa
                 ours_used[i] = true;
                 matched.push((ours_left[i].clone(), r.clone()));
             }
+        }
+    }
+    // Princeton's first heading is the page `<title>`, which usually carries the site's
+    // name too (`Privacy Policy / Nakido`): it matches a heading of ours of two or more
+    // words that it contains, or that contains it.
+    if let Some(Some(title)) = ref_left.first().cloned() {
+        let contains = |a: &str, b: &str| format!(" {a} ").contains(&format!(" {b} "));
+        if let Some(i) = (0..ours_left.len()).find(|&i| {
+            let h = ours_left[i].as_str();
+            !ours_used[i]
+                && h.split_whitespace().count().min(title.split_whitespace().count()) >= 2
+                && (contains(title, h) || contains(h, title))
+        }) {
+            ours_used[i] = true;
+            ref_left[0] = None;
+            matched.push((ours_left[i].clone(), title.clone()));
         }
     }
     let only_ours =
