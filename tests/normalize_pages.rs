@@ -19,8 +19,8 @@ fn every_real_page_normalizes_to_its_reviewed_markdown() {
     for page in pages {
         let name = page.file_stem().and_then(|s| s.to_str()).unwrap_or("page").to_string();
         let bytes = std::fs::read(&page).expect("readable fixture");
-        let doc = normalize(&bytes, InputKind::Html, &Options::default())
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let doc =
+            normalize(&bytes, InputKind::Html, &Options::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
         insta::with_settings!({ snapshot_path => "snapshots/pages", prepend_module_to_snapshot => false }, {
             insta::assert_snapshot!(name, doc.to_markdown());
         });

@@ -43,8 +43,15 @@ impl Builder {
         if heading.is_empty() {
             return;
         }
-        let level = if self.last_real_level == 0 { 2 } else { (self.last_real_level + 1).min(6) };
-        self.doc.push_heading(level, heading);
+        self.doc.push_heading(self.pseudo_level(), heading);
+    }
+
+    fn pseudo_level(&self) -> u8 {
+        if self.last_real_level == 0 {
+            2
+        } else {
+            (self.last_real_level + 1).min(6)
+        }
     }
 
     /// A block; its text is cleaned and an empty one dropped.
@@ -86,9 +93,9 @@ impl Builder {
             return;
         }
         if looks_like_heading(&t, wholly_bold) {
-            self.pseudo_heading(&t);
+            self.doc.push_heading(self.pseudo_level(), t);
         } else {
-            self.block(Block::Paragraph { text: t });
+            self.doc.push_block(Block::Paragraph { text: t });
         }
     }
 
@@ -130,7 +137,7 @@ pub fn looks_like_heading(t: &str, wholly_bold: bool) -> bool {
     if letters >= 4 && upper == letters && words <= 12 {
         return true;
     }
-    if NUMBERED.is_match(t) && words <= 10 && !matches!(last, '.' | ':' | '!' | '?') {
+    if words <= 10 && !matches!(last, '.' | ':' | '!' | '?') && NUMBERED.is_match(t) {
         // "1. Information We Collect", "Article 3 Data", "Section II Cookies":
         // title-like (most words capitalised), not a numbered sentence.
         let caps =

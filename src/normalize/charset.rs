@@ -5,14 +5,16 @@
 //! declared UTF-8 that is not is detected instead. Invalid bytes never panic; they
 //! become U+FFFD.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 /// Decodes `bytes`, using the HTTP `Content-Type` when known. Returns the text and the
 /// encoding that was used.
-pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static Encoding) {
+pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> (Cow<'a, str>, &'static Encoding) {
     let encoding = choose(bytes, content_type);
     let (text, _, _) = encoding.decode(bytes);
-    (text.into_owned(), encoding)
+    (text, encoding)
 }
 
 /// Picks the encoding as described in the module docs.

@@ -18,7 +18,6 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use ego_tree::NodeId;
-use regex::Regex;
 use scraper::{Html, Node, Selector};
 
 use super::builder::Builder;
@@ -98,10 +97,10 @@ enum Tag {
 }
 
 #[derive(Debug)]
-struct ArenaNode {
+struct ArenaNode<'a> {
     tag: Tag,
     /// Text of a text node (empty for elements).
-    text: Box<str>,
+    text: &'a str,
     is_text: bool,
     parent: usize,
     children: Vec<usize>,
@@ -126,8 +125,8 @@ struct ArenaNode {
     h1s: u32,
 }
 
-struct Arena {
-    nodes: Vec<ArenaNode>,
+struct Arena<'a> {
+    nodes: Vec<ArenaNode<'a>>,
     body: usize,
     title: Option<String>,
 }
@@ -200,19 +199,55 @@ static COLLAPSIBLE_WORDS: &[&str] = &[
     "body",
 ];
 
-static POLICY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(?:privacy|personal|information|data|cookies?|collect\w*|third[- ]part(?:y|ies)|disclos\w+|consent|polic(?:y|ies)|rights?|retain|retention|process\w*|share|security|children|opt[- ]out|law\w*|terms)\b",
-    )
-    .expect("static regex")
-});
-
-fn has_word(value: &str, words: &[&str]) -> bool {
-    let lower = value.to_ascii_lowercase();
-    if words.iter().any(|w| w.contains('-') && lower.contains(w)) {
-        return true;
+/// How many words of `text` belong to the vocabulary of privacy policies and terms
+/// (a cheap scan: ASCII words, lower-cased on a small stack buffer).
+fn policy_words(text: &str) -> u32 {
+    let mut count = 0;
+    for word in text.as_bytes().split(|b| !b.is_ascii_alphabetic()) {
+        if word.len() < 4 || word.len() > 16 {
+            continue;
+        }
+        let mut buf = [0u8; 16];
+        let w = &mut buf[..word.len()];
+        w.copy_from_slice(word);
+        w.make_ascii_lowercase();
+        let w: &[u8] = w;
+        let hit = matches!(
+            w,
+            b"privacy"
+                | b"personal"
+                | b"information"
+                | b"data"
+                | b"cookie"
+                | b"cookies"
+                | b"consent"
+                | b"policy"
+                | b"policies"
+                | b"rights"
+                | b"retain"
+                | b"retention"
+                | b"share"
+                | b"security"
+                | b"children"
+                | b"terms"
+                | b"party"
+                | b"parties"
+        ) || w.starts_with(b"collect")
+            || w.starts_with(b"disclos")
+            || w.starts_with(b"process")
+            || w.starts_with(b"law");
+        count += u32::from(hit);
     }
-    lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|part| !part.is_empty() && words.contains(&part))
+    count
+}
+
+/// Whether a class/id value holds one of `words`: as a whole class token
+/// (`tab-pane`) or as a part of one (`cookie` in `site-cookie-notice`), any case.
+fn has_word(value: &str, words: &[&str]) -> bool {
+    let is_word = |part: &str| !part.is_empty() && words.iter().any(|w| w.eq_ignore_ascii_case(part));
+    value
+        .split_ascii_whitespace()
+        .any(|token| is_word(token) || token.split(|c: char| !c.is_ascii_alphanumeric()).any(is_word))
 }
 
 fn classify(name: &str) -> Option<Tag> {
@@ -251,21 +286,57 @@ fn classify(name: &str) -> Option<Tag> {
     })
 }
 
-fn is_hidden(el: &scraper::node::Element) -> bool {
-    if el.attr("hidden").is_some() || el.attr("aria-hidden").is_some_and(|v| v.trim() == "true") {
-        return true;
-    }
-    if let Some(style) = el.attr("style") {
-        let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-        if s.contains("display:none") || s.contains("visibility:hidden") {
-            return true;
-        }
-    }
-    false
+/// The attributes the extractor looks at, read in one pass (scraper's `attr()` builds
+/// an interned name per call, which adds up over every element of a page).
+#[derive(Default)]
+struct Attrs<'a> {
+    id: &'a str,
+    class: &'a str,
+    role: &'a str,
+    style: &'a str,
+    hidden: bool,
+    aria_hidden: bool,
+    labelledby: bool,
+    expanded: bool,
+    controls: bool,
 }
 
-impl Arena {
-    fn build(dom: &Html, removed: &HashSet<NodeId>, selected: Option<&HashSet<NodeId>>) -> Arena {
+impl<'a> Attrs<'a> {
+    fn read(el: &'a scraper::node::Element) -> Self {
+        let mut a = Attrs::default();
+        for (name, value) in el.attrs() {
+            match name {
+                "id" => a.id = value,
+                "class" => a.class = value,
+                "role" => a.role = value,
+                "style" => a.style = value,
+                "hidden" => a.hidden = true,
+                "aria-hidden" => a.aria_hidden = value.trim() == "true",
+                "aria-labelledby" => a.labelledby = true,
+                "aria-expanded" => a.expanded = true,
+                "aria-controls" => a.controls = true,
+                _ => {}
+            }
+        }
+        a
+    }
+
+    /// `hidden`, `aria-hidden="true"`, or inline `display:none`/`visibility:hidden`.
+    fn is_hidden(&self) -> bool {
+        if self.hidden || self.aria_hidden {
+            return true;
+        }
+        if self.style.is_empty() {
+            return false;
+        }
+        let s: String =
+            self.style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    }
+}
+
+impl<'a> Arena<'a> {
+    fn build(dom: &'a Html, removed: &HashSet<NodeId>, selected: Option<&HashSet<NodeId>>) -> Arena<'a> {
         static TITLE: LazyLock<Selector> =
             LazyLock::new(|| Selector::parse("title").expect("static selector"));
         let title = dom.select(&TITLE).next().map(|t| t.text().collect::<String>());
@@ -276,7 +347,7 @@ impl Arena {
             let idx = arena.nodes.len();
             let mut entry = ArenaNode {
                 tag: Tag::Inline,
-                text: "".into(),
+                text: "",
                 is_text: false,
                 parent,
                 children: Vec::new(),
@@ -296,25 +367,19 @@ impl Arena {
             match node.value() {
                 Node::Text(t) => {
                     entry.is_text = true;
-                    entry.text = (&**t).into();
+                    entry.text = t;
                     descend = false;
                 }
                 Node::Element(el) => {
                     let name = el.name();
-                    if name == "title" && arena.title.is_none() {
-                        let t: String =
-                            node.children().filter_map(|c| c.value().as_text()).map(|t| &**t).collect();
-                        arena.title = Some(t);
-                    }
+                    let a = Attrs::read(el);
                     entry.selected = in_selected || selected.is_some_and(|s| s.contains(&node.id()));
                     match classify(name) {
                         None => {
                             entry.dropped = true;
                             descend = false;
                             // A collapsible's button carries the panel's title.
-                            if name == "button"
-                                && (el.attr("aria-expanded").is_some() || el.attr("aria-controls").is_some())
-                            {
+                            if name == "button" && (a.expanded || a.controls) {
                                 entry.dropped = false;
                                 entry.tag = Tag::Toggle;
                                 descend = true;
@@ -329,31 +394,27 @@ impl Arena {
                         entry.dropped = true;
                         descend = false;
                     }
-                    let role = el.attr("role").unwrap_or("");
-                    let names = format!("{} {}", el.id().unwrap_or(""), el.attr("class").unwrap_or(""));
-                    if matches!(role, "navigation" | "banner" | "contentinfo" | "search" | "complementary")
+                    let named = |words: &[&str]| has_word(a.id, words) || has_word(a.class, words);
+                    if matches!(a.role, "navigation" | "banner" | "contentinfo" | "search" | "complementary")
                         || matches!(name, "nav" | "aside")
-                        || matches!(role, "dialog" | "alertdialog") && has_word(&names, CHROME_WORDS)
                     {
                         entry.chrome_name = true;
                     }
                     entry.landmark = matches!(name, "header" | "footer");
-                    entry.article = matches!(name, "main" | "article") || role == "main";
+                    entry.article = matches!(name, "main" | "article") || a.role == "main";
                     // Names mark chrome on containers only: a heading `id="sharing"` is the
                     // policy's own "Information Sharing".
-                    if has_word(&names, CHROME_WORDS)
-                        && matches!(entry.tag, Tag::Block | Tag::List { .. } | Tag::Inline | Tag::Table)
+                    if matches!(entry.tag, Tag::Block | Tag::List { .. } | Tag::Inline | Tag::Table)
+                        && named(CHROME_WORDS)
                     {
                         entry.chrome_name = true;
                     }
-                    entry.hidden = is_hidden(el);
-                    entry.collapsible = matches!(role, "tabpanel" | "region")
+                    entry.hidden = a.is_hidden();
+                    entry.collapsible = matches!(a.role, "tabpanel" | "region")
                         || name == "details"
-                        || el.attr("aria-labelledby").is_some()
-                        || has_word(&names, COLLAPSIBLE_WORDS);
-                    if entry.tag == Tag::Toggle
-                        || el.attr("aria-expanded").is_some() && matches!(entry.tag, Tag::Inline | Tag::Link)
-                    {
+                        || a.labelledby
+                        || named(COLLAPSIBLE_WORDS);
+                    if a.expanded && matches!(entry.tag, Tag::Inline | Tag::Link) {
                         entry.tag = Tag::Toggle;
                     }
                 }
@@ -391,8 +452,9 @@ impl Arena {
                 if n.dropped {
                     (0, 0, 0)
                 } else if n.is_text {
-                    let chars = n.text.chars().filter(|c| !c.is_whitespace()).count() as u32;
-                    let vocab = if chars > 3 { POLICY_WORDS.find_iter(&n.text).count() as u32 } else { 0 };
+                    // Bytes, not characters: a size measure, and a cheap one.
+                    let chars = n.text.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32;
+                    let vocab = if chars > 3 { policy_words(n.text) } else { 0 };
                     (chars, 0, vocab)
                 } else if n.tag == Tag::Link {
                     let (p, l, v) = self.sum_children(i);
@@ -528,7 +590,7 @@ impl Arena {
 
 /// Walks the chosen content and feeds the [`Builder`].
 struct Writer<'a> {
-    arena: &'a Arena,
+    arena: &'a Arena<'a>,
     builder: Builder,
     /// Inline text waiting for the end of its block.
     inline: String,
@@ -551,7 +613,7 @@ struct Writer<'a> {
 const MAX_DEPTH: usize = 400;
 
 impl<'a> Writer<'a> {
-    fn new(arena: &'a Arena) -> Self {
+    fn new(arena: &'a Arena<'a>) -> Self {
         Writer {
             arena,
             builder: Builder::new(),
@@ -596,7 +658,9 @@ impl<'a> Writer<'a> {
     }
 
     fn text(&mut self, s: &str) {
-        let visible = s.chars().filter(|c| !c.is_whitespace()).count();
+        let before = self.inline.len();
+        super::text::push_collapsed(&mut self.inline, s);
+        let visible = self.inline[before..].bytes().filter(|&b| b != b' ').count();
         if self.link_depth > 0 {
             self.link_chars += visible;
         }
@@ -605,7 +669,6 @@ impl<'a> Writer<'a> {
         } else {
             self.plain_chars += visible;
         }
-        self.inline.push_str(s);
     }
 
     fn children(&mut self, i: usize, depth: usize) {
@@ -627,7 +690,7 @@ impl<'a> Writer<'a> {
             return;
         }
         if n.is_text {
-            self.text(&n.text);
+            self.text(n.text);
             return;
         }
         if depth > MAX_DEPTH {
@@ -864,7 +927,7 @@ impl<'a> Writer<'a> {
                 continue;
             }
             if n.is_text {
-                out.push_str(&n.text);
+                out.push_str(n.text);
                 continue;
             }
             if !matches!(n.tag, Tag::Inline | Tag::Bold | Tag::Link) {

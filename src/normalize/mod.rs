@@ -94,10 +94,25 @@ pub fn normalize(bytes: &[u8], kind: InputKind, options: &Options) -> Result<Doc
             normalize_markdown(&text)
         }
     };
-    if doc.is_empty() || doc.word_count() < 3 {
+    if doc.is_empty() || !has_words(&doc, 3) {
         return Err(NormalizeError::NoText);
     }
     Ok(doc)
+}
+
+/// Whether the document holds at least `n` words (stops counting there).
+fn has_words(doc: &Document, n: usize) -> bool {
+    let mut seen = 0;
+    for section in &doc.sections {
+        seen += section.heading.as_deref().map_or(0, |h| h.split_whitespace().take(n).count());
+        for block in &section.blocks {
+            if seen >= n {
+                return true;
+            }
+            seen += block.text().split_whitespace().take(n).count();
+        }
+    }
+    seen >= n
 }
 
 /// Recognises common binary formats by their magic bytes, and other binaries by NULs.

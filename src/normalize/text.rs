@@ -23,6 +23,9 @@ pub fn is_space(c: char) -> bool {
 
 /// Collapses runs of white space to one space, drops invisible characters, trims.
 pub fn clean(s: &str) -> String {
+    if is_clean(s) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
@@ -40,6 +43,24 @@ pub fn clean(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// True when [`clean`] would change nothing.
+pub fn is_clean(s: &str) -> bool {
+    let mut prev_space = true; // no leading space
+    for c in s.chars() {
+        if c == ' ' {
+            if prev_space {
+                return false;
+            }
+            prev_space = true;
+        } else if is_space(c) || is_invisible(c) {
+            return false;
+        } else {
+            prev_space = false;
+        }
+    }
+    !s.ends_with(' ')
 }
 
 /// Appends `s` to `buf` collapsing white space across the boundary.

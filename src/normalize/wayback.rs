@@ -3,6 +3,7 @@
 //! These are removed before parsing, so a replay page and a raw capture of the same
 //! policy give the same Document.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -32,14 +33,14 @@ pub fn is_replay_page(html: &str) -> bool {
 }
 
 /// Strips the toolbar and archive scripts, and un-rewrites `/web/<ts>/…` links.
-pub fn strip_replay_artifacts(html: &str) -> String {
-    if !is_replay_page(html) && !html.contains("/web/") {
-        return html.to_string();
+pub fn strip_replay_artifacts(html: &str) -> Cow<'_, str> {
+    if !html.contains("/web/") && !is_replay_page(html) {
+        return Cow::Borrowed(html);
     }
     let s = TOOLBAR.replace_all(html, "");
     let s = REWRITE_JS.replace_all(&s, "");
     let s = ARCHIVE_TAGS.replace_all(&s, "");
-    WEB_PREFIX.replace_all(&s, "").into_owned()
+    Cow::Owned(WEB_PREFIX.replace_all(&s, "").into_owned())
 }
 
 #[cfg(test)]

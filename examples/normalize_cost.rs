@@ -1,0 +1,44 @@
+//! Runs one stage over every fixture page once, for instruction counting under
+//! `valgrind --tool=callgrind` (repeatable on a noisy machine, unlike wall time):
+//!
+//! ```text
+//! cargo build --release --example normalize_cost
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/normalize_cost parse
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/normalize_cost normalize
+//! ```
+//! (`scripts/normalize-cost.sh` runs both and prints the ratio.)
+
+use std::path::Path;
+
+fn main() {
+    let mode = std::env::args().nth(1).unwrap_or_else(|| "normalize".into());
+    let dir = std::env::args()
+        .nth(2)
+        .unwrap_or_else(|| format!("{}/tests/fixtures/pages", env!("CARGO_MANIFEST_DIR")));
+    let mut pages: Vec<Vec<u8>> = std::fs::read_dir(Path::new(&dir))
+        .expect("fixture folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .filter_map(|p| std::fs::read(p).ok())
+        .collect();
+    pages.sort();
+    let bytes: usize = pages.iter().map(Vec::len).sum();
+    let mut sink = 0usize;
+    // Five passes, so one-off costs (compiling the static regexes) weigh as little as
+    // they do in a long run.
+    for page in pages.iter().cycle().take(pages.len() * 5) {
+        match mode.as_str() {
+            "parse" => {
+                let html = String::from_utf8_lossy(page);
+                sink += scraper::Html::parse_document(&html).tree.nodes().count();
+            }
+            _ => {
+                let opts = policydiff::normalize::Options::default();
+                let doc =
+                    policydiff::normalize::normalize(page, policydiff::normalize::InputKind::Html, &opts);
+                sink += doc.map_or(0, |d| d.sections.len());
+            }
+        }
+    }
+    println!("{mode}: {} pages x 5, {bytes} bytes ({sink})", pages.len());
+}
