@@ -344,3 +344,72 @@ fn a_page_with_no_policy_text_is_an_error() {
     let page = r#"<html><head><title>Loading</title><script>app.start()</script></head><body><div id="root"></div><noscript>Enable JavaScript</noscript></body></html>"#;
     assert_eq!(normalize(page.as_bytes(), InputKind::Html, &Options::default()), Err(NormalizeError::NoText));
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "<p>",
+        "</p>",
+        "<div class='cookie-banner'>",
+        "</div>",
+        "<table><tr><td>",
+        "</td></tr></table>",
+        "<ul><li>",
+        "</li></ul>",
+        "<h2>",
+        "</h2>",
+        "<br>",
+        "<b>",
+        "</b>",
+        "<a href='#x'>",
+        "</a>",
+        "<script>x=1</script>",
+        "<main>",
+        "</main>",
+        "<nav>",
+        "</nav>",
+        "&nbsp;",
+        "&#0;",
+        "\u{00AD}",
+        "privacy policy ",
+        "We collect data. ",
+        "<dl><dt>",
+        "<dd>",
+        "<pre>",
+        "</pre>",
+        "<!-- c -->",
+        "<meta charset=utf-16>",
+        "\u{FEFF}",
+        "<",
+        ">",
+        "&",
+        "\"",
+        "<details hidden>",
+        "<summary>",
+        "<button aria-expanded=false>",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            for kind in [InputKind::Html, InputKind::Markdown, InputKind::Sniff] {
+                let _ = normalize(&bytes, kind, &Options::default());
+            }
+        }
+
+        #[test]
+        fn arbitrary_tag_soup_never_panics(parts in proptest::collection::vec(0..PIECES.len(), 0..200)) {
+            let page: String = parts.iter().map(|&i| PIECES[i]).collect();
+            if let Ok(doc) = normalize(page.as_bytes(), InputKind::Html, &Options::default()) {
+                // Whatever comes out renders, and its Markdown reads back without panicking.
+                let _ = normalize_markdown(&doc.to_markdown());
+                let _ = doc.to_text();
+                let _ = doc.to_json();
+            }
+        }
+    }
+}

@@ -88,7 +88,15 @@ impl Builder {
 
     /// The paragraph, or a pseudo-heading when its look says so.
     pub fn paragraph_or_heading(&mut self, raw: &str, wholly_bold: bool) {
-        let t = text::clean(raw);
+        self.clean_paragraph_or_heading(text::clean(raw), wholly_bold);
+    }
+
+    /// As [`Self::paragraph_or_heading`], for text whose white space is already
+    /// collapsed (a trailing space is allowed).
+    pub fn clean_paragraph_or_heading(&mut self, mut t: String, wholly_bold: bool) {
+        let trimmed = t.trim_end_matches(' ').len();
+        t.truncate(trimmed);
+        debug_assert!(text::is_clean(&t), "{t:?}");
         if t.is_empty() {
             return;
         }
@@ -121,8 +129,12 @@ static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether a short line of text is a heading by its look.
 pub fn looks_like_heading(t: &str, wholly_bold: bool) -> bool {
-    let words = t.split_whitespace().count();
-    if t.chars().count() > 120 || words == 0 {
+    // Cheap exits first: most paragraphs are long sentences.
+    if t.len() > 480 {
+        return false;
+    }
+    let words = t.split_whitespace().take(16).count();
+    if words == 0 || words > 15 || t.chars().count() > 120 {
         return false;
     }
     let last = t.chars().last().unwrap_or(' ');

@@ -131,73 +131,82 @@ struct Arena<'a> {
     title: Option<String>,
 }
 
-static CHROME_WORDS: &[&str] = &[
-    "cookie",
-    "cookies",
-    "consent",
-    "gdpr",
-    "cc-banner",
-    "cookiebanner",
-    "newsletter",
-    "subscribe",
-    "subscription",
-    "share",
-    "sharing",
-    "social",
-    "breadcrumb",
-    "breadcrumbs",
-    "menu",
-    "navbar",
-    "nav",
-    "navigation",
-    "sidebar",
-    "footer",
-    "masthead",
-    "skip",
-    "skiplink",
-    "modal",
-    "popup",
-    "related",
-    "comments",
-    "advert",
-    "advertisement",
-    "ads",
-    "promo",
-    "toolbar",
-    "login",
-    "signin",
-    "search",
-    "pagination",
-    "pager",
-    "backtotop",
-    "topbar",
-    "sitemap",
-    "widget",
-    "banner",
-    "overlay",
-    "notification",
-];
+/// Class/id words that name page chrome rather than content.
+fn is_chrome_word(w: &str) -> bool {
+    matches!(
+        w,
+        "cookie"
+            | "cookies"
+            | "consent"
+            | "gdpr"
+            | "cc-banner"
+            | "cookiebanner"
+            | "newsletter"
+            | "subscribe"
+            | "subscription"
+            | "share"
+            | "sharing"
+            | "social"
+            | "breadcrumb"
+            | "breadcrumbs"
+            | "menu"
+            | "navbar"
+            | "nav"
+            | "navigation"
+            | "sidebar"
+            | "footer"
+            | "masthead"
+            | "skip"
+            | "skiplink"
+            | "modal"
+            | "popup"
+            | "related"
+            | "comments"
+            | "advert"
+            | "advertisement"
+            | "ads"
+            | "promo"
+            | "toolbar"
+            | "login"
+            | "signin"
+            | "search"
+            | "pagination"
+            | "pager"
+            | "backtotop"
+            | "topbar"
+            | "sitemap"
+            | "widget"
+            | "banner"
+            | "overlay"
+            | "notification"
+    )
+}
 
-static COLLAPSIBLE_WORDS: &[&str] = &[
-    "accordion",
-    "collapse",
-    "collapsible",
-    "collapsed",
-    "tab",
-    "tabs",
-    "tabpanel",
-    "tab-pane",
-    "panel",
-    "toggle",
-    "expand",
-    "expandable",
-    "faq",
-    "answer",
-    "drawer",
-    "reveal",
-    "content",
-    "body",
-];
+/// Class/id words of collapsible containers (accordions, tabs) whose hidden content is
+/// still policy text.
+fn is_collapsible_word(w: &str) -> bool {
+    matches!(
+        w,
+        "accordion"
+            | "collapse"
+            | "collapsible"
+            | "collapsed"
+            | "tab"
+            | "tabs"
+            | "tabpanel"
+            | "tab-pane"
+            | "panel"
+            | "toggle"
+            | "expand"
+            | "expandable"
+            | "faq"
+            | "answer"
+            | "drawer"
+            | "reveal"
+            | "content"
+            | "body"
+    )
+}
 
 /// How many words of `text` belong to the vocabulary of privacy policies and terms
 /// (a cheap scan: ASCII words, lower-cased on a small stack buffer).
@@ -241,13 +250,22 @@ fn policy_words(text: &str) -> u32 {
     count
 }
 
-/// Whether a class/id value holds one of `words`: as a whole class token
+/// Whether a class/id value holds a word `is_word` accepts: as a whole class token
 /// (`tab-pane`) or as a part of one (`cookie` in `site-cookie-notice`), any case.
-fn has_word(value: &str, words: &[&str]) -> bool {
-    let is_word = |part: &str| !part.is_empty() && words.iter().any(|w| w.eq_ignore_ascii_case(part));
+fn has_word(value: &str, is_word: fn(&str) -> bool) -> bool {
+    let mut buf = [0u8; 24];
+    let mut check = |part: &str| {
+        if part.is_empty() || part.len() > buf.len() {
+            return false;
+        }
+        let lower = &mut buf[..part.len()];
+        lower.copy_from_slice(part.as_bytes());
+        lower.make_ascii_lowercase();
+        std::str::from_utf8(lower).is_ok_and(is_word)
+    };
     value
         .split_ascii_whitespace()
-        .any(|token| is_word(token) || token.split(|c: char| !c.is_ascii_alphanumeric()).any(is_word))
+        .any(|token| check(token) || token.split(|c: char| !c.is_ascii_alphanumeric()).any(&mut check))
 }
 
 fn classify(name: &str) -> Option<Tag> {
@@ -340,7 +358,7 @@ impl<'a> Arena<'a> {
         static TITLE: LazyLock<Selector> =
             LazyLock::new(|| Selector::parse("title").expect("static selector"));
         let title = dom.select(&TITLE).next().map(|t| t.text().collect::<String>());
-        let mut arena = Arena { nodes: Vec::new(), body: 0, title };
+        let mut arena = Arena { nodes: Vec::with_capacity(dom.tree.values().len()), body: 0, title };
         // Iterative pre-order copy: (ego node, arena parent, inherited "selected").
         let mut stack = vec![(dom.tree.root(), usize::MAX, false)];
         while let Some((node, parent, in_selected)) = stack.pop() {
@@ -394,7 +412,8 @@ impl<'a> Arena<'a> {
                         entry.dropped = true;
                         descend = false;
                     }
-                    let named = |words: &[&str]| has_word(a.id, words) || has_word(a.class, words);
+                    let named =
+                        |is_word: fn(&str) -> bool| has_word(a.id, is_word) || has_word(a.class, is_word);
                     if matches!(a.role, "navigation" | "banner" | "contentinfo" | "search" | "complementary")
                         || matches!(name, "nav" | "aside")
                     {
@@ -405,7 +424,7 @@ impl<'a> Arena<'a> {
                     // Names mark chrome on containers only: a heading `id="sharing"` is the
                     // policy's own "Information Sharing".
                     if matches!(entry.tag, Tag::Block | Tag::List { .. } | Tag::Inline | Tag::Table)
-                        && named(CHROME_WORDS)
+                        && named(is_chrome_word)
                     {
                         entry.chrome_name = true;
                     }
@@ -413,7 +432,7 @@ impl<'a> Arena<'a> {
                     entry.collapsible = matches!(a.role, "tabpanel" | "region")
                         || name == "details"
                         || a.labelledby
-                        || named(COLLAPSIBLE_WORDS);
+                        || named(is_collapsible_word);
                     if a.expanded && matches!(entry.tag, Tag::Inline | Tag::Link) {
                         entry.tag = Tag::Toggle;
                     }
@@ -433,9 +452,10 @@ impl<'a> Arena<'a> {
             arena.nodes.push(entry);
             if descend {
                 // Push in reverse so children are visited (and numbered) in order.
-                let children: Vec<_> = node.children().collect();
-                for child in children.into_iter().rev() {
-                    stack.push((child, idx, child_selected));
+                let mut child = node.last_child();
+                while let Some(c) = child {
+                    stack.push((c, idx, child_selected));
+                    child = c.prev_sibling();
                 }
             }
         }
@@ -644,17 +664,26 @@ impl<'a> Writer<'a> {
             self.bold_chars = 0;
             return;
         }
-        let text = std::mem::take(&mut self.inline);
+        // Copy out and keep the buffer's capacity for the next block.
+        let text = self.inline.clone();
+        self.inline.clear();
         if self.item_depth > 0 {
             let depth = self.lists.len().saturating_sub(1).min(u8::MAX as usize) as u8;
             let ordered = self.lists.last().copied().unwrap_or(false);
             self.builder.block(Block::ListItem { text, depth, ordered });
         } else {
             let wholly_bold = self.plain_chars == 0 && self.bold_chars > 0;
-            self.builder.paragraph_or_heading(&text, wholly_bold);
+            self.builder.clean_paragraph_or_heading(text, wholly_bold);
         }
         self.plain_chars = 0;
         self.bold_chars = 0;
+    }
+
+    /// A word break in the pending text (never doubled, never leading).
+    fn space(&mut self) {
+        if !self.inline.is_empty() && !self.inline.ends_with(' ') {
+            self.inline.push(' ');
+        }
     }
 
     fn text(&mut self, s: &str) {
@@ -725,16 +754,16 @@ impl<'a> Writer<'a> {
             Tag::Paragraph | Tag::Block | Tag::Quote => {
                 if self.item_depth > 0 || self.row.is_some() {
                     // Inside a list item or a table cell the text stays together.
-                    self.inline.push(' ');
+                    self.space();
                     self.children(i, depth);
-                    self.inline.push(' ');
+                    self.space();
                 } else {
                     self.container(i, depth);
                 }
             }
             Tag::Break => {
                 if self.item_depth > 0 || self.row.is_some() {
-                    self.inline.push(' ');
+                    self.space();
                 } else {
                     self.flush();
                 }

@@ -65,6 +65,23 @@ pub fn is_clean(s: &str) -> bool {
 
 /// Appends `s` to `buf` collapsing white space across the boundary.
 pub fn push_collapsed(buf: &mut String, s: &str) {
+    if s.is_ascii() {
+        // Fast path: whole words at a time.
+        let starts_with_space = s.as_bytes().first().is_some_and(u8::is_ascii_whitespace);
+        let mut first = true;
+        for word in s.split_ascii_whitespace() {
+            if (!first || starts_with_space) && !buf.is_empty() && !buf.ends_with(' ') {
+                buf.push(' ');
+            }
+            buf.push_str(word);
+            first = false;
+        }
+        if s.as_bytes().last().is_some_and(u8::is_ascii_whitespace) && !buf.is_empty() && !buf.ends_with(' ')
+        {
+            buf.push(' ');
+        }
+        return;
+    }
     for c in s.chars() {
         if is_invisible(c) {
             continue;
