@@ -28,6 +28,7 @@ use crate::document::{Block, Document};
 pub fn normalize_html(bytes: &[u8], options: &Options) -> Result<Document, NormalizeError> {
     let (text, _) = super::charset::decode(bytes, options.content_type.as_deref());
     let html = super::wayback::strip_replay_artifacts(&text);
+    let html = super::inert::strip_inert(&html);
     let dom = Html::parse_document(&html);
 
     let removed = match &options.remove {
