@@ -32,6 +32,13 @@ fn main() {
                 let html = String::from_utf8_lossy(page);
                 sink += scraper::Html::parse_document(&html).tree.nodes().count();
             }
+            #[cfg(feature = "compare")]
+            "dom_smoothie" => {
+                let html = String::from_utf8_lossy(page);
+                if let Ok(mut r) = dom_smoothie::Readability::new(html.as_ref(), None, None) {
+                    sink += r.parse().map_or(0, |a| a.text_content.len());
+                }
+            }
             _ => {
                 let opts = policydiff::normalize::Options::default();
                 let doc =
