@@ -69,6 +69,9 @@ struct Args {
 static BROKEN_BOLD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\*\*([^*\n]+?)[ \t]*\n\*\*").expect("static regex"));
 
+static OPENED_BOLD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^\*\*[ \t]*\n([^*\s][^*\n]*?)\*\*").expect("static regex"));
+
 static SPACED_BOLD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)\*\*([^*\s][^*\n]*?)[ \t]+\*\*").expect("static regex"));
 
@@ -389,12 +392,20 @@ fn read_reference(path: &Path) -> std::io::Result<Extracted> {
     } else {
         body
     };
-    // html2text writes `<strong>Heading<br></strong>` as `**Heading  \n**`, which no
-    // Markdown reader takes for bold; put the closing `**` back where it belongs.
-    let body = BROKEN_BOLD.replace_all(body, "**$1**\n\n");
-    // Likewise `**Heading **`: a space before the closing `**` stops it closing.
-    let body = SPACED_BOLD.replace_all(&body, "**$1**");
+    let body = repair_html2text_bold(body);
     Ok(Extracted::from_document(&normalize_markdown(&body)))
+}
+
+/// Puts back the bold markup html2text breaks around `<br>`, so the reference reader sees
+/// the bold headings the page has.
+fn repair_html2text_bold(body: &str) -> String {
+    // `<strong>Heading<br></strong>` comes out as `**Heading  \n**`, which no Markdown
+    // reader takes for bold; put the closing `**` back where it belongs.
+    let body = BROKEN_BOLD.replace_all(body, "**$1**\n\n");
+    // `<strong><br>Heading</strong>` comes out as `**  \nHeading**`.
+    let body = OPENED_BOLD.replace_all(&body, "**$1**");
+    // `**Heading **`: a space before the closing `**` stops it closing.
+    SPACED_BOLD.replace_all(&body, "**$1**").into_owned()
 }
 
 fn evaluate(pair: &Pair, extractor: Extractor, fuzz: f64) -> std::io::Result<PageResult> {
@@ -1042,6 +1053,17 @@ mod tests {
         assert_eq!(percentile_nearest_rank(&v, 0.10), 2.0);
         assert_eq!(median(&v), 9.0);
         assert_eq!(median(&[1.0, 2.0]), 1.5);
+    }
+
+    #[test]
+    fn html2text_bold_broken_around_line_breaks_is_repaired() {
+        assert_eq!(repair_html2text_bold("**Cookies  \n**We use them."), "**Cookies**\n\nWe use them.");
+        assert_eq!(
+            repair_html2text_bold("**  \nSecurity of your Data**  \nWe protect it."),
+            "**Security of your Data**  \nWe protect it."
+        );
+        assert_eq!(repair_html2text_bold("**Sharing **"), "**Sharing**");
+        assert_eq!(repair_html2text_bold("a **bold** word"), "a **bold** word");
     }
 
     #[test]
