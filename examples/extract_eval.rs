@@ -72,6 +72,9 @@ static BROKEN_BOLD: LazyLock<Regex> =
 static OPENED_BOLD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^\*\*[ \t]*\n([^*\s][^*\n]*?)\*\*").expect("static regex"));
 
+static EMPTY_BOLD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)[ \t]*\*\*[ \t\u{a0}]+\*\*[ \t]*$").expect("static regex"));
+
 static SPACED_BOLD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)\*\*([^*\s][^*\n]*?)[ \t]+\*\*").expect("static regex"));
 
@@ -404,6 +407,8 @@ fn repair_html2text_bold(body: &str) -> String {
     let body = BROKEN_BOLD.replace_all(body, "**$1**\n\n");
     // `<strong><br>Heading</strong>` comes out as `**  \nHeading**`.
     let body = OPENED_BOLD.replace_all(&body, "**$1**");
+    // `<strong>Heading</strong><strong>&nbsp;</strong>` as `**Heading** ** **`.
+    let body = EMPTY_BOLD.replace_all(&body, "");
     // `**Heading **`: a space before the closing `**` stops it closing.
     SPACED_BOLD.replace_all(&body, "**$1**").into_owned()
 }
@@ -1063,6 +1068,7 @@ mod tests {
             "**Security of your Data**  \nWe protect it."
         );
         assert_eq!(repair_html2text_bold("**Sharing **"), "**Sharing**");
+        assert_eq!(repair_html2text_bold("**Contact** ** **\n"), "**Contact**\n");
         assert_eq!(repair_html2text_bold("a **bold** word"), "a **bold** word");
     }
 

@@ -593,6 +593,12 @@ impl<'a> Arena<'a> {
             if c.is_text || !(share >= 0.75 && holds_title || node.h1s == 0 && share >= 0.92) {
                 break;
             }
+            // What the child leaves out must not read as policy text itself: a closing
+            // section outside the `<font>` wrapper of a 2000s page is still the policy.
+            let (rest_prose, rest_links) = (node.prose - c.prose, node.links - c.links);
+            if rest_prose >= 200 && node.vocab - c.vocab >= 2 && rest_links * 4 < rest_prose {
+                break;
+            }
             chosen = child;
         }
         Some(chosen)
@@ -608,6 +614,17 @@ impl<'a> Arena<'a> {
             .collect()
     }
 }
+
+static CALL_TO_ACTION: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)^\W*(?:click here to (?:join|sign up|register|log ?in|subscribe)|join (?:now|us|today)|sign up(?: now| today)?|register now|log ?in|(?:back|return|go) to (?:the )?top(?: of (?:the )?page)?|top of page|print (?:this )?page)\b[^.]{0,30}$",
+    )
+    .expect("static regex")
+});
+
+static CLOCK: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)^\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s*$").expect("static regex")
+});
 
 /// Walks the chosen content and feeds the [`Builder`].
 struct Writer<'a> {
@@ -629,6 +646,9 @@ struct Writer<'a> {
     item_depth: usize,
     /// Inside a data table row.
     row: Option<Vec<String>>,
+    /// The pending line is not a heading even if wholly bold: it is one line of a bold
+    /// run broken by `<br>` (an address), or follows a line ending in a colon.
+    no_bold_heading: bool,
 }
 
 const MAX_DEPTH: usize = 400;
@@ -648,6 +668,7 @@ impl<'a> Writer<'a> {
             lists: Vec::new(),
             item_depth: 0,
             row: None,
+            no_bold_heading: false,
         }
     }
 
@@ -657,9 +678,18 @@ impl<'a> Writer<'a> {
         // A line of three or more links and little else is a link bar (an in-page
         // table of contents, "Print | E-mail | Share"), not policy text.
         let link_bar = self.link_count >= 3 && self.link_chars * 10 >= visible * 8;
+        // A lone sign-up or navigation link ("Click here to join", "Back to top") or a
+        // server clock ("07:50:32 AM") is page furniture, not policy text.
+        let furniture = self.item_depth == 0
+            && visible <= 40
+            && (self.link_count == 1
+                && self.link_chars * 10 >= visible * 9
+                && CALL_TO_ACTION.is_match(&self.inline)
+                || CLOCK.is_match(&self.inline));
         self.link_count = 0;
         self.link_chars = 0;
-        if self.inline.trim().is_empty() || link_bar && self.item_depth == 0 {
+        let no_bold_heading = std::mem::take(&mut self.no_bold_heading);
+        if self.inline.trim().is_empty() || link_bar && self.item_depth == 0 || furniture {
             self.inline.clear();
             self.plain_chars = 0;
             self.bold_chars = 0;
@@ -673,7 +703,7 @@ impl<'a> Writer<'a> {
             let ordered = self.lists.last().copied().unwrap_or(false);
             self.builder.block(Block::ListItem { text, depth, ordered });
         } else {
-            let wholly_bold = self.plain_chars == 0 && self.bold_chars > 0;
+            let wholly_bold = self.plain_chars == 0 && self.bold_chars > 0 && !no_bold_heading;
             self.builder.clean_paragraph_or_heading(text, wholly_bold);
         }
         self.plain_chars = 0;
@@ -766,7 +796,14 @@ impl<'a> Writer<'a> {
                 if self.item_depth > 0 || self.row.is_some() {
                     self.space();
                 } else {
+                    // `<b>Jumbo Electronics Co.<br>P.O. Box 3426</b>`: bold lines of one
+                    // run are an address or a callout, not headings; nor is the line
+                    // after "Our postal address is:".
+                    let bold_goes_on = self.bold_depth > 0 && self.bold_chars > 0 && self.text_follows(i);
+                    let after_colon = self.inline.trim_end().ends_with(':');
+                    self.no_bold_heading |= bold_goes_on;
                     self.flush();
+                    self.no_bold_heading = bold_goes_on || after_colon;
                 }
             }
             Tag::Rule => self.flush(),
@@ -943,6 +980,22 @@ impl<'a> Writer<'a> {
     }
 
     /// The text below `i`, with block boundaries and `<br>` as spaces.
+    /// Whether visible text follows node `i` inside its parent.
+    fn text_follows(&self, i: usize) -> bool {
+        let parent = self.arena.nodes[i].parent;
+        if parent == usize::MAX {
+            return false;
+        }
+        let siblings = &self.arena.nodes[parent].children;
+        let after = siblings.iter().position(|&c| c == i).map_or(&[][..], |p| &siblings[p + 1..]);
+        let mut s = String::new();
+        after.iter().any(|&c| {
+            s.clear();
+            self.collect_text(c, &mut s);
+            s.chars().any(|ch| !ch.is_whitespace() && ch != '\u{a0}')
+        })
+    }
+
     fn inline_text(&self, i: usize) -> String {
         let mut s = String::new();
         self.collect_text(i, &mut s);
