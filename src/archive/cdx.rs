@@ -119,6 +119,7 @@ fn parse_json(text: &str) -> Result<Page, ParseError> {
     let col = |name: &str| header.iter().position(|h| h == name);
     let cols =
         [col("timestamp"), col("original"), col("mimetype"), col("statuscode"), col("digest"), col("length")];
+    let key_col = col("urlkey");
     let (Some(ts), Some(orig)) = (cols[0], cols[1]) else {
         return Err(ParseError(format!("the capture listing has no timestamp/original columns: {header:?}")));
     };
@@ -142,7 +143,8 @@ fn parse_json(text: &str) -> Result<Page, ParseError> {
             cell(cols[4]).unwrap_or_else(|| "-".into()),
             cell(cols[5]).unwrap_or_else(|| "-".into()),
         ];
-        match capture_from_fields(&fields) {
+        let key = cell(key_col).unwrap_or_default();
+        match capture_from_fields(&key, &fields) {
             Ok(c) => page.captures.push(c),
             Err(reason) => page.skipped.push(reason),
         }
@@ -180,7 +182,7 @@ fn parse_plain(text: &str) -> Page {
             continue;
         }
         let fields = [f[1], f[2], f[3], f[4], f[5], f[6]].map(String::from);
-        match capture_from_fields(&fields) {
+        match capture_from_fields(f[0], &fields) {
             Ok(c) => page.captures.push(c),
             Err(reason) => page.skipped.push(reason),
         }
@@ -188,14 +190,24 @@ fn parse_plain(text: &str) -> Page {
     page
 }
 
-/// timestamp, original, mimetype, statuscode, digest, length.
-fn capture_from_fields(f: &[String; 6]) -> Result<Capture, String> {
+/// A row from its URL key and timestamp, original, mimetype, statuscode, digest, length.
+fn capture_from_fields(urlkey: &str, f: &[String; 6]) -> Result<Capture, String> {
     let [ts, original, mimetype, status, digest, length] = f;
     if ts.len() != 14 || parse_timestamp(ts).is_none() {
         return Err(format!("bad timestamp '{}' for {}", shorten(ts), shorten(original)));
     }
-    if original.is_empty() || original.len() > 4096 || original.chars().any(char::is_control) {
-        return Err(format!("bad URL at {ts}: {}", shorten(original)));
+    // A raw quote cannot be in the key of a real URL: the crawler followed a broken link
+    // (a data: URI in an attribute, say).
+    if urlkey.contains('"') {
+        return Err(format!("malformed URL key at {ts}: {}", shorten(urlkey)));
+    }
+    let valid_url = reqwest::Url::parse(original)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()))
+        // `http://mailto:someone@host/`: a mail link crawled as a web page.
+        .filter(|u| u.username().is_empty() && u.password().is_none());
+    if valid_url.is_none() || original.len() > 4096 {
+        return Err(format!("not a URL at {ts}: {}", shorten(original)));
     }
     let status = match status.as_str() {
         "-" => None,
