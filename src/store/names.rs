@@ -54,7 +54,7 @@ pub fn capture_dir(url: &str) -> Result<PathBuf, String> {
         dir.push(segment(part));
     }
     if let Some(q) = query.filter(|q| !q.is_empty()) {
-        dir.push(format!("%3F{}", segment(q)));
+        dir.push(segment(&format!("?{q}")));
     }
     Ok(dir)
 }
