@@ -83,7 +83,7 @@ fn every_fault_ends_in_a_byte_exact_store_within_the_rate_limit() {
     let t429 = all.iter().find(|r| r.target == target(4) && r.nth == 0).unwrap().at;
     for r in &all {
         assert!(
-            r.at <= t429 || r.at >= t429 + Duration::from_millis(385),
+            r.at <= t429 || r.at >= t429 + Duration::from_millis(400),
             "{} sent {:?} after the 429",
             r.target,
             r.at - t429
@@ -125,10 +125,10 @@ fn retry_after_pauses_every_task() {
     let cdx = s.cdx_requests();
     assert_eq!(cdx.len(), 2);
     let gap = cdx[1].at - cdx[0].at;
-    assert!(gap >= Duration::from_millis(990), "CDX retried {gap:?} after Retry-After: 1");
+    assert!(gap >= Duration::from_millis(1000), "CDX retried {gap:?} after Retry-After: 1");
     let all = s.requests();
     let t = all.iter().find(|r| r.target.contains(&ts(0)) && r.nth == 0).unwrap().at;
-    let during: Vec<_> = all.iter().filter(|r| r.at > t && r.at < t + Duration::from_millis(985)).collect();
+    let during: Vec<_> = all.iter().filter(|r| r.at > t && r.at < t + Duration::from_millis(1000)).collect();
     assert!(
         during.is_empty(),
         "requests during the pause: {:?}",
@@ -178,7 +178,7 @@ fn endless_429_is_not_called_through() {
     let reqs = s.cdx_requests();
     assert_eq!(reqs.len(), 3);
     for w in reqs.windows(2) {
-        assert!(w[1].at - w[0].at >= Duration::from_millis(295), "{:?}", w[1].at - w[0].at);
+        assert!(w[1].at - w[0].at >= Duration::from_millis(300), "{:?}", w[1].at - w[0].at);
     }
 }
 
@@ -198,4 +198,27 @@ fn cdx_pages_respect_the_cdx_rate() {
     assert_eq!(reqs.len(), 4);
     assert_rate(&reqs, 4.0);
     println!("CDX: {} pages, highest rate seen {:.2}/s (limit 4/s)", reqs.len(), max_rate(&reqs));
+}
+
+#[test]
+fn the_default_limits_hold_cdx_0_4_and_captures_8_per_second() {
+    let a = archive(16);
+    let s = StandIn::start(move |r| a.answer(r));
+    let store = tempfile::tempdir().unwrap();
+    // Empty values fall back to the defaults of PRODUCT.md.
+    let env =
+        [("POLICYDIFF_CDX_RATE", ""), ("POLICYDIFF_CAPTURE_RATE", ""), ("POLICYDIFF_CDX_PAGE_SIZE", "8")];
+    let o = policydiff(store.path(), &s.base, &env, &["fetch", URL]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_clean_store(store.path(), 16);
+    let (cdx, caps) = (s.cdx_requests(), s.capture_requests());
+    assert_eq!((cdx.len(), caps.len()), (2, 16));
+    assert_rate(&cdx, 0.4);
+    assert_rate(&caps, 8.0);
+    println!(
+        "defaults: CDX gap {:.3} s (limit 2.5 s); captures highest rate {:.2}/s over {} requests (limit 8/s)",
+        (cdx[1].at - cdx[0].at).as_secs_f64(),
+        max_rate(&caps),
+        caps.len()
+    );
 }

@@ -104,10 +104,11 @@ fn resolve_offline(store: &Store, url: &str, date: Option<&DateSpec>) -> Result<
             ),
         )
     })?;
-    Ok(stored
+    let timestamp = pick.timestamp.clone();
+    stored
         .into_iter()
-        .find(|s| s.meta.timestamp == pick.timestamp)
-        .expect("chosen from the stored captures"))
+        .find(|s| s.meta.timestamp == timestamp)
+        .ok_or_else(|| Error::store(&dir, format!("capture {timestamp} vanished while reading")))
 }
 
 async fn resolve_online(
