@@ -277,3 +277,20 @@ fn bundled_snapshots_replay_offline() {
         assert!(stdout(&o).contains(says), "{url}: {}", &stdout(&o)[..stdout(&o).len().min(500)]);
     }
 }
+
+#[test]
+fn offline_without_a_cached_listing_uses_the_stored_captures() {
+    let mut archive = Archive::default();
+    archive.add(URL, "20170101000000", &page(1)).add(URL, "20180101000000", &page(2));
+    let s = StandIn::start(move |r| archive.answer(r));
+    let store = tempfile::tempdir().unwrap();
+    assert!(policydiff(store.path(), &s.base, &[], &["fetch", URL]).status.success());
+    std::fs::remove_file(store.path().join("example.com/privacy/captures.json")).unwrap();
+    let n = s.requests().len();
+    let o = policydiff(store.path(), &s.base, &[], &["--offline", "captures", URL]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("20170101000000") && stdout(&o).contains("20180101000000"), "{}", stdout(&o));
+    let o = policydiff(store.path(), &s.base, &[], &["--offline", "text", &format!("{URL}@2017-03")]);
+    assert!(stdout(&o).contains("Version 1."), "{}", stderr(&o));
+    assert_eq!(s.requests().len(), n);
+}

@@ -14,7 +14,7 @@ pub fn run(args: &CapturesArgs, config: &Config) -> Result<u8> {
     let store = Store::new(&config.store);
     let query = Query { from: args.from, to: args.to, all: args.all };
     let captures: Vec<Capture> = if config.offline {
-        let listing = store.listing(&args.url)?.ok_or_else(|| {
+        let listing = store.listing(&args.url)?.or_else(|| stored_as_listing(&store, &args.url)).ok_or_else(|| {
             Error::archive(
                 &args.url,
                 format!(
@@ -58,6 +58,28 @@ pub fn run(args: &CapturesArgs, config: &Config) -> Result<u8> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(exit_codes::SUCCESS),
         Err(e) => Err(Error::Usage(format!("writing output: {e}"))),
     }
+}
+
+/// Without a cached listing, the captures the store holds.
+fn stored_as_listing(store: &Store, url: &str) -> Option<crate::store::Listing> {
+    let stored = store.captures(url).ok().filter(|s| !s.is_empty())?;
+    tracing::warn!("no cached listing for {url}: listing the captures in the store");
+    Some(crate::store::Listing {
+        url: url.to_string(),
+        taken_at: String::new(),
+        all: false,
+        captures: stored
+            .into_iter()
+            .map(|s| Capture {
+                timestamp: s.meta.timestamp,
+                original: s.meta.url,
+                mimetype: s.meta.content_type.unwrap_or_default(),
+                status: Some(200),
+                digest: s.meta.cdx_digest.unwrap_or(s.meta.sha1),
+                length: Some(s.meta.length),
+            })
+            .collect(),
+    })
 }
 
 fn date_of(ts: &str) -> String {

@@ -6,6 +6,8 @@ pub mod diff;
 pub mod fetch;
 pub mod text;
 
+use std::collections::HashMap;
+
 use crate::archive::{cdx, Capture, Client, Query};
 use crate::cli::Config;
 use crate::date::DateSpec;
@@ -118,10 +120,24 @@ async fn resolve_online(
     config: &Config,
 ) -> Result<Stored> {
     let client = Client::new(&config.wayback_url)?;
-    let listed = client.list(url, &Query::default()).await?;
-    if let Err(e) = store.save_listing(url, &listed, false) {
-        tracing::warn!("could not cache the listing: {e}");
-    }
+    // One CDX request per URL and process: `diff URL --from --to` loads two captures.
+    static LISTED: std::sync::OnceLock<std::sync::Mutex<HashMap<String, Vec<Capture>>>> =
+        std::sync::OnceLock::new();
+    let memo = LISTED.get_or_init(Default::default);
+    let known = memo.lock().ok().and_then(|m| m.get(url).cloned());
+    let listed = match known {
+        Some(listed) => listed,
+        None => {
+            let listed = client.list(url, &Query::default()).await?;
+            if let Err(e) = store.save_listing(url, &listed, false) {
+                tracing::warn!("could not cache the listing: {e}");
+            }
+            if let Ok(mut m) = memo.lock() {
+                m.insert(url.to_string(), listed.clone());
+            }
+            listed
+        }
+    };
     let pick = choose(&listed, date).ok_or_else(|| {
         Error::archive(url, "the Wayback Machine lists no capture of this URL (status 200 HTML)")
     })?;
