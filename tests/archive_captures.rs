@@ -44,7 +44,8 @@ fn captures_asks_cdx_politely_and_caches_the_listing() {
         .any(|f| f.starts_with("statuscode:") && f.contains("200") && f.contains("301")));
     assert!(r.params("filter").iter().any(|f| f.starts_with("mimetype:") && f.contains("text/html")));
     assert!(r.param("resolveRevisits").is_none(), "resolveRevisits must not be used");
-    assert!(r.headers["user-agent"].starts_with("policydiff/"), "{:?}", r.headers.get("user-agent"));
+    let agent = &r.headers["user-agent"];
+    assert!(agent.starts_with(&format!("policydiff/{} (+", env!("CARGO_PKG_VERSION"))), "{agent}");
 
     let listing: serde_json::Value = serde_json::from_slice(
         &std::fs::read(store.path().join("example.com/privacy/captures.json")).unwrap(),
