@@ -1,0 +1,427 @@
+//! HTTP to the archive: every request goes through [`Client::get`], which applies the
+//! [`Etiquette`] (rate limit per class, the 429 pause, retries with backoff) and reads
+//! the whole body, refusing one shorter than its `Content-Length`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Read;
+use std::sync::Arc;
+
+use reqwest::header::{HeaderMap, ACCEPT_ENCODING, CONTENT_LENGTH, LOCATION, RETRY_AFTER};
+
+use super::cdx::{self, Capture, Query};
+use super::etiquette::{Etiquette, RequestClass};
+use crate::error::{Error, Result};
+
+/// Archived redirects and closest-capture redirects followed for one fetch, at most.
+pub const MAX_HOPS: usize = 10;
+
+/// `policydiff/<version> (+repository)`: the archive asks clients to say who they are.
+pub const USER_AGENT: &str =
+    concat!("policydiff/", env!("CARGO_PKG_VERSION"), " (+https://github.com/policydiff/policydiff)");
+
+/// A client of one Wayback Machine (the real one, or a test's stand-in).
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    etiquette: Arc<Etiquette>,
+}
+
+/// An answer read to its end.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    /// The body came gzip-compressed and was decoded here.
+    pub gzip_decoded: bool,
+}
+
+/// One capture as the archive played it back in raw mode.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The URL asked for.
+    pub url: String,
+    /// The timestamp asked for.
+    pub requested_timestamp: String,
+    /// The capture's own timestamp, after the redirects.
+    pub timestamp: String,
+    /// The URL whose capture was finally served (differs after archived redirects).
+    pub final_url: String,
+    /// Every archive URL requested, in order.
+    pub hops: Vec<String>,
+    /// The original headers (`x-archive-orig-*`, prefix removed, lower case), plus
+    /// `content-type` and `memento-datetime` as served.
+    pub headers: BTreeMap<String, String>,
+    pub body: Vec<u8>,
+    pub gzip_decoded: bool,
+}
+
+impl Fetched {
+    /// The page's original Content-Type (its charset matters to the normalizer).
+    pub fn original_content_type(&self) -> Option<&str> {
+        self.headers.get("orig-content-type").or_else(|| self.headers.get("content-type")).map(String::as_str)
+    }
+}
+
+enum Attempt {
+    Done(Answer),
+    /// Worth another try after a backoff: a 5xx, timeout, reset or a body cut short.
+    Transient(String),
+}
+
+impl Client {
+    /// A client with the process-wide etiquette (limits from the environment).
+    pub fn new(base: &str) -> Result<Client> {
+        Client::with_etiquette(base, Etiquette::shared())
+    }
+
+    pub fn with_etiquette(base: &str, etiquette: Arc<Etiquette>) -> Result<Client> {
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            // Redirects are the archive's own statements about captures: followed by hand.
+            .redirect(reqwest::redirect::Policy::none())
+            // Bodies are decoded here, after sniffing, because of the archive's gzip quirk.
+            .no_gzip()
+            .timeout(etiquette.limits.timeout)
+            .connect_timeout(etiquette.limits.timeout)
+            .build()
+            .map_err(|e| Error::archive(base, format!("cannot start the HTTP client: {e}")))?;
+        Ok(Client { http, base: base.trim_end_matches('/').to_string(), etiquette })
+    }
+
+    pub fn etiquette(&self) -> &Arc<Etiquette> {
+        &self.etiquette
+    }
+
+    /// GET with the etiquette: waits for the class's rate limit, honours 429 with a
+    /// pause every task observes, retries 5xx/timeouts/resets/short bodies with
+    /// exponential backoff, up to the configured number of tries. `about` names the
+    /// user's URL in errors.
+    pub async fn get(&self, class: RequestClass, url: &str, about: &str) -> Result<Answer> {
+        let limits = &self.etiquette.limits;
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            self.etiquette.acquire(class).await;
+            tracing::debug!("GET {url}");
+            let reason = match self.send_once(url, about).await? {
+                Attempt::Done(answer) if answer.status == 429 => {
+                    let wait = retry_after(&answer.headers).unwrap_or(limits.rate_limit_wait);
+                    if tries >= limits.max_tries {
+                        return Err(Error::archive(
+                            about,
+                            format!("the archive is still rate limiting us (429) after {tries} tries; try again later"),
+                        ));
+                    }
+                    self.etiquette.pause(wait).await;
+                    continue;
+                }
+                Attempt::Done(answer) if answer.status >= 500 => {
+                    format!("the archive answered {}", answer.status)
+                }
+                Attempt::Done(answer) => return Ok(answer),
+                Attempt::Transient(reason) => reason,
+            };
+            if tries >= limits.max_tries {
+                return Err(Error::archive(
+                    about,
+                    format!("archive unreachable after {tries} tries ({reason}); try again later"),
+                ));
+            }
+            let delay = limits.backoff(tries);
+            tracing::info!("{reason}; retrying in {:.1} s", delay.as_secs_f64());
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    async fn send_once(&self, url: &str, about: &str) -> Result<Attempt> {
+        let resp = match self.http.get(url).header(ACCEPT_ENCODING, "identity").send().await {
+            Ok(r) => r,
+            Err(e) if e.is_builder() => {
+                return Err(Error::archive(about, format!("not a valid request URL: {e}")))
+            }
+            Err(e) => return Ok(Attempt::Transient(describe(&e))),
+        };
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let promised =
+            headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<usize>().ok());
+        let body = match resp.bytes().await {
+            Ok(b) => b.to_vec(),
+            Err(e) => return Ok(Attempt::Transient(format!("the body was cut short ({})", describe(&e)))),
+        };
+        if let Some(n) = promised {
+            if body.len() < n {
+                return Ok(Attempt::Transient(format!(
+                    "the body was cut short ({} of {n} bytes)",
+                    body.len()
+                )));
+            }
+        }
+        let (body, gzip_decoded) = decode_body(&headers, body);
+        Ok(Attempt::Done(Answer { status, headers, body, gzip_decoded }))
+    }
+
+    /// The capture listing of `url`, every page of it (`showResumeKey`/`resumeKey`).
+    pub async fn list(&self, url: &str, query: &Query) -> Result<Vec<Capture>> {
+        let page_size = std::env::var("POLICYDIFF_CDX_PAGE_SIZE")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(10_000);
+        let mut captures: Vec<Capture> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut resume: Option<String> = None;
+        for _page in 0..10_000 {
+            let mut request = reqwest::Url::parse(&format!("{}/cdx/search/cdx", self.base))
+                .map_err(|e| Error::archive(&self.base, format!("not a valid archive URL: {e}")))?;
+            {
+                let mut q = request.query_pairs_mut();
+                q.append_pair("url", url);
+                for (k, v) in query.params(page_size) {
+                    q.append_pair(k, &v);
+                }
+                if let Some(key) = &resume {
+                    q.append_pair("resumeKey", key);
+                }
+            }
+            let answer = self.get(RequestClass::Cdx, request.as_str(), url).await?;
+            if let Some(why) = blocked(&answer) {
+                return Err(Error::archive(url, why));
+            }
+            if answer.status != 200 {
+                return Err(Error::archive(
+                    url,
+                    format!("the archive's capture search answered {}", answer.status),
+                ));
+            }
+            let page = cdx::parse(&answer.body).map_err(|e| Error::archive(url, e.to_string()))?;
+            for c in page.captures {
+                // Pages can overlap; a row is listed once.
+                if seen.insert((c.timestamp.clone(), c.digest.clone(), c.original.clone())) {
+                    captures.push(c);
+                }
+            }
+            match page.resume_key {
+                Some(key) if resume.as_ref() != Some(&key) => resume = Some(key),
+                _ => break,
+            }
+        }
+        captures.sort_by(|a, b| a.timestamp.cmp(&b.timestamp));
+        if !query.all {
+            // Collapsing is per page on the server; finish it across pages.
+            captures.dedup_by(|b, a| a.digest == b.digest && a.status == b.status);
+        }
+        Ok(captures)
+    }
+
+    /// The capture of `url` at `timestamp` in raw mode (`/web/<ts>id_/<url>`), following
+    /// the archive's closest-capture redirects and archived redirects within the archive.
+    pub async fn fetch(&self, url: &str, timestamp: &str) -> Result<Fetched> {
+        let mut current = (timestamp.to_string(), url.to_string());
+        let mut hops = Vec::new();
+        let mut visited = HashSet::new();
+        loop {
+            let archive_url = format!("{}/web/{}id_/{}", self.base, current.0, current.1);
+            if !visited.insert(archive_url.clone()) {
+                return Err(Error::archive(
+                    url,
+                    format!("the archived redirects at {timestamp} loop (back to {})", current.1),
+                ));
+            }
+            if hops.len() >= MAX_HOPS {
+                return Err(Error::archive(
+                    url,
+                    format!("more than {MAX_HOPS} archived redirects at {timestamp}"),
+                ));
+            }
+            hops.push(archive_url.clone());
+            let answer = self.get(RequestClass::Capture, &archive_url, url).await?;
+            if let Some(why) = blocked(&answer) {
+                return Err(Error::archive(url, why));
+            }
+            match answer.status {
+                200..=299 => {
+                    let mut headers = BTreeMap::new();
+                    for (name, value) in &answer.headers {
+                        let name = name.as_str().to_ascii_lowercase();
+                        let keep = name.starts_with("x-archive-orig-")
+                            || name == "content-type"
+                            || name == "memento-datetime";
+                        if keep {
+                            let key = name.strip_prefix("x-archive-").unwrap_or(&name).to_string();
+                            headers.insert(key, String::from_utf8_lossy(value.as_bytes()).into_owned());
+                        }
+                    }
+                    return Ok(Fetched {
+                        url: url.to_string(),
+                        requested_timestamp: timestamp.to_string(),
+                        timestamp: current.0,
+                        final_url: current.1,
+                        hops,
+                        headers,
+                        body: answer.body,
+                        gzip_decoded: answer.gzip_decoded,
+                    });
+                }
+                300..=399 => {
+                    let location =
+                        answer.headers.get(LOCATION).and_then(|v| v.to_str().ok()).ok_or_else(|| {
+                            Error::archive(url, "the archive answered a redirect without Location")
+                        })?;
+                    current = self.within_archive(&archive_url, location).ok_or_else(|| {
+                        Error::archive(
+                            url,
+                            format!("the archived redirect leads out of the archive, to {location}"),
+                        )
+                    })?;
+                }
+                404 if !answer.headers.contains_key("memento-datetime") => {
+                    return Err(Error::archive(
+                        url,
+                        "the Wayback Machine has not archived this URL (check it with `policydiff captures`)",
+                    ));
+                }
+                status => {
+                    return Err(Error::archive(
+                        url,
+                        format!("the archive answered {status} for the capture at {timestamp}"),
+                    ))
+                }
+            }
+        }
+    }
+
+    /// `(timestamp, url)` of a redirect target inside the archive, or `None`.
+    fn within_archive(&self, from: &str, location: &str) -> Option<(String, String)> {
+        let base = reqwest::Url::parse(&self.base).ok()?;
+        let target = reqwest::Url::parse(from).ok()?.join(location).ok()?;
+        if target.origin() != base.origin() {
+            return None;
+        }
+        let s = target.as_str();
+        let path = &s[s.find("://")? + 3..];
+        let path = &path[path.find('/')?..];
+        let prefix = format!("{}/web/", base.path().trim_end_matches('/'));
+        let rest = path.strip_prefix(&prefix)?;
+        let (stamp, original) = rest.split_once('/')?;
+        let ts: String = stamp.chars().take_while(char::is_ascii_digit).collect();
+        if ts.is_empty() || ts.len() > 14 {
+            return None;
+        }
+        let original = if original.contains("://") {
+            // `https:/host` can appear when slashes were merged along the way.
+            original.to_string()
+        } else if let Some(rest) =
+            original.strip_prefix("http:/").or_else(|| original.strip_prefix("https:/"))
+        {
+            format!("{}://{rest}", if original.starts_with("https") { "https" } else { "http" })
+        } else {
+            format!("http://{original}")
+        };
+        Some((format!("{ts:0<14}"), original))
+    }
+}
+
+/// Blocked or excluded URLs, as the archive reports them.
+fn blocked(answer: &Answer) -> Option<String> {
+    let runtime = answer
+        .headers
+        .get("x-archive-wayback-runtime-error")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if runtime.contains("RobotAccessControlException") {
+        return Some("blocked: the site's robots.txt excludes it from the Wayback Machine".into());
+    }
+    if runtime.contains("AccessControlException") {
+        return Some("blocked: this URL is excluded from the Wayback Machine".into());
+    }
+    // The playback of an excluded URL is an archive page, not a memento.
+    if !answer.headers.contains_key("memento-datetime") && answer.status < 500 {
+        let head = &answer.body[..answer.body.len().min(200_000)];
+        let text = String::from_utf8_lossy(head);
+        if text.contains("has been excluded from the Wayback Machine") {
+            return Some("blocked: this URL is excluded from the Wayback Machine".into());
+        }
+    }
+    None
+}
+
+/// The archive's gzip quirk: bodies labelled gzip that are not, and gzip bodies with no
+/// label. The bytes decide: gzip magic and a clean decode, or the bytes as they came.
+pub fn decode_body(headers: &HeaderMap, body: Vec<u8>) -> (Vec<u8>, bool) {
+    if body.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::with_capacity(body.len() * 4);
+        match flate2::read::MultiGzDecoder::new(&body[..]).read_to_end(&mut out) {
+            Ok(_) => return (out, true),
+            Err(e) => tracing::warn!("a body starts like gzip but does not decode ({e}); kept as it came"),
+        }
+    } else if headers
+        .get(reqwest::header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("gzip"))
+    {
+        tracing::debug!("a body labelled gzip is not gzip; kept as it came");
+    }
+    (body, false)
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<std::time::Duration> {
+    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(std::time::Duration::from_secs(secs.min(3600)));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let secs = (when.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_milliseconds().clamp(0, 3_600_000);
+    Some(std::time::Duration::from_millis(secs as u64))
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else {
+        "connection failed"
+    };
+    // The innermost cause says what happened ("connection reset", "unexpected EOF").
+    let mut source: &dyn std::error::Error = e;
+    while let Some(s) = source.source() {
+        source = s;
+    }
+    format!("{kind}: {source}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_is_decided_by_the_bytes_not_the_label() {
+        let mut labelled = HeaderMap::new();
+        labelled.insert(reqwest::header::CONTENT_ENCODING, "gzip".parse().unwrap());
+        let (b, d) = decode_body(&labelled, b"<html>plain</html>".to_vec());
+        assert_eq!((b.as_slice(), d), (&b"<html>plain</html>"[..], false));
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, b"<html>zipped</html>").unwrap();
+        let (b, d) = decode_body(&HeaderMap::new(), gz.finish().unwrap());
+        assert_eq!((b.as_slice(), d), (&b"<html>zipped</html>"[..], true));
+    }
+
+    #[test]
+    fn redirects_are_read_within_the_archive_only() {
+        let c = Client::with_etiquette("http://127.0.0.1:9", Arc::new(Etiquette::new(Default::default())))
+            .unwrap();
+        let from = "http://127.0.0.1:9/web/2020id_/http://a.com/x";
+        assert_eq!(
+            c.within_archive(from, "/web/20200201023757id_/https://www.epa.gov/cc?x=1"),
+            Some(("20200201023757".into(), "https://www.epa.gov/cc?x=1".into()))
+        );
+        assert_eq!(
+            c.within_archive(from, "http://127.0.0.1:9/web/20200201023757id_/www.epa.gov/cc"),
+            Some(("20200201023757".into(), "http://www.epa.gov/cc".into()))
+        );
+        assert_eq!(c.within_archive(from, "https://evil.example/web/2020id_/x"), None);
+    }
+}
