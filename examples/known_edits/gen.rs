@@ -766,7 +766,7 @@ fn per_paragraph(md: &str, rng: &mut StdRng, f: impl Fn(&[&str], &mut StdRng) ->
         .collect()
 }
 
-fn cosmetic(md: &str, which: &str, rng: &mut StdRng) -> String {
+pub fn cosmetic(md: &str, which: &str, rng: &mut StdRng) -> String {
     match which {
         "rewrap" => rewrap(md, rng.gen_range(60..=80)),
         "quotes" => swap_quotes(md),

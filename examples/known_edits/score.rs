@@ -281,6 +281,10 @@ impl Score {
             }
         }
         out.push_str(&row("all", &self.total()));
+        // The same with the changes reported in cosmetic-only pairs as false positives.
+        let mut with_cosmetic = self.total();
+        with_cosmetic.reported += self.cosmetic_spurious;
+        out.push_str(&row("all + cosmetic", &with_cosmetic));
         out.push_str(&format!(
             "  cosmetic-only pairs reported unchanged: {}/{} ({:.1} %), changes reported in them: {}\n",
             self.cosmetic_unchanged,
