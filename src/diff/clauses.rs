@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 use rustc_hash::FxHashMap;
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
-use super::sections::Alignment;
+use super::sections::{regions, Alignment};
 use super::words::{dice, union};
 
 /// How a clause of one version relates to the other version.
@@ -71,23 +71,20 @@ pub struct Clauses<'a> {
 
 /// Matches the clauses of two versions.
 pub fn match_clauses(c: &Clauses<'_>, alignment: &Alignment) -> Vec<Link> {
-    let by_section = |sections: &[usize], count: usize| {
+    let (old_region, new_region) = regions(alignment);
+    let count = alignment.new_to_old.len() + 1;
+    let by_region = |sections: &[usize], region: &[usize]| {
         let mut v: Vec<Vec<usize>> = vec![Vec::new(); count];
         for (i, &s) in sections.iter().enumerate() {
-            v[s].push(i);
+            v[region[s]].push(i);
         }
         v
     };
-    let old_by = by_section(c.old_sections, alignment.old_to_new.len());
-    let new_by = by_section(c.new_sections, alignment.new_to_old.len());
+    let old_by = by_region(c.old_sections, &old_region);
+    let new_by = by_region(c.new_sections, &new_region);
     let mut links = Vec::new();
     let (mut removed, mut added) = (Vec::new(), Vec::new());
-    for (n, o) in alignment.new_to_old.iter().enumerate() {
-        let Some(o) = *o else {
-            added.extend_from_slice(&new_by[n]);
-            continue;
-        };
-        let (a, b) = (&old_by[o], &new_by[n]);
+    for (a, b) in old_by.iter().zip(&new_by) {
         let ah: Vec<u64> = a.iter().map(|&i| c.old_hashes[i]).collect();
         let bh: Vec<u64> = b.iter().map(|&i| c.new_hashes[i]).collect();
         let (mut hunk_old, mut hunk_new) = (Vec::new(), Vec::new());
@@ -109,11 +106,6 @@ pub fn match_clauses(c: &Clauses<'_>, alignment: &Alignment) -> Vec<Link> {
             }
         }
         pair_hunk(c, &hunk_old, &hunk_new, &mut links, &mut removed, &mut added);
-    }
-    for (o, n) in alignment.old_to_new.iter().enumerate() {
-        if n.is_none() {
-            removed.extend_from_slice(&old_by[o]);
-        }
     }
     removed.sort_unstable();
     added.sort_unstable();

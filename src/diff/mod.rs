@@ -176,6 +176,7 @@ fn build(
     let mut changes: Vec<(Place, Change)> = Vec::new();
     let mut touched_old = vec![false; old.sections.len()];
     let mut touched_new = vec![false; new.sections.len()];
+    let (old_region, new_region) = sections::regions(alignment);
     for link in links {
         let change = match link {
             Link::Equal { .. } => continue,
@@ -202,7 +203,7 @@ fn build(
                 let (os, ns) = (oc[o].section, nc[n].section);
                 touched_old[os] = true;
                 touched_new[ns] = true;
-                let same_section = alignment.old_to_new[os] == Some(ns);
+                let same_section = old_region[os] == new_region[ns];
                 let (ops, sim) = words::word_diff(&oc[o].text, &nc[n].text);
                 let identical = oc[o].key == nc[n].key;
                 let kind = if same_section && !identical { ChangeKind::Reworded } else { ChangeKind::Moved };

@@ -161,3 +161,28 @@ pub fn moved(a: &Alignment) -> Vec<bool> {
     }
     moved
 }
+
+/// Regions: each pair of aligned sections with the unpaired sections that follow
+/// it on either side (a heading inserted or dropped inside a section must not
+/// make its text look moved). Unpaired sections before the first pair form
+/// region 0; the region of a pair is 1 + the new section's index.
+/// Returns the region of every old and every new section.
+pub fn regions(a: &Alignment) -> (Vec<usize>, Vec<usize>) {
+    let mut new_region = vec![0; a.new_to_old.len()];
+    let mut current = 0;
+    for (n, o) in a.new_to_old.iter().enumerate() {
+        if o.is_some() {
+            current = n + 1;
+        }
+        new_region[n] = current;
+    }
+    let mut old_region = vec![0; a.old_to_new.len()];
+    let mut current = 0;
+    for (o, n) in a.old_to_new.iter().enumerate() {
+        if let Some(n) = n {
+            current = n + 1;
+        }
+        old_region[o] = current;
+    }
+    (old_region, new_region)
+}

@@ -157,3 +157,14 @@ fn changes_follow_the_new_reading_order() {
     let r = d(POLICY, &new);
     assert_eq!(kinds(&r), [ChangeKind::Reworded, ChangeKind::Removed, ChangeKind::Reworded]);
 }
+
+#[test]
+fn a_heading_inserted_inside_a_section_moves_no_text() {
+    let new = POLICY.replace("- Account data", "### Kinds of data\n\n- Account data");
+    let r = d(POLICY, &new);
+    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+    assert_eq!(r.summary.sections_added, 1);
+    let back = d(&new, POLICY);
+    assert!(back.changes.is_empty(), "{:#?}", back.changes);
+    assert_eq!(back.summary.sections_removed, 1);
+}
