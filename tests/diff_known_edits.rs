@@ -211,37 +211,31 @@ fn the_baseline_finds_no_moves_or_renames_and_reports_cosmetic_changes() {
 }
 
 #[test]
-#[ignore = "policydiff::diff is not on branch diffbench yet"]
 fn policydiff_finds_added_clauses() {
     assert_kind("added");
 }
 
 #[test]
-#[ignore = "policydiff::diff is not on branch diffbench yet"]
 fn policydiff_finds_removed_clauses() {
     assert_kind("removed");
 }
 
 #[test]
-#[ignore = "policydiff::diff is not on branch diffbench yet"]
 fn policydiff_finds_reworded_clauses() {
     assert_kind("reworded");
 }
 
 #[test]
-#[ignore = "policydiff::diff is not on branch diffbench yet"]
 fn policydiff_finds_moved_clauses() {
     assert_kind("moved");
 }
 
 #[test]
-#[ignore = "policydiff::diff is not on branch diffbench yet"]
 fn policydiff_finds_renamed_sections() {
     assert_kind("renamed");
 }
 
 #[test]
-#[ignore = "policydiff::diff is not on branch diffbench yet"]
 fn policydiff_reports_every_cosmetic_only_pair_unchanged() {
     let score = policydiff_score();
     let spurious: Vec<String> = score
@@ -254,7 +248,6 @@ fn policydiff_reports_every_cosmetic_only_pair_unchanged() {
 }
 
 #[test]
-#[ignore = "policydiff::diff is not on branch diffbench yet"]
 fn policydiff_beats_the_sentence_baseline() {
     let (ours, base) = (policydiff_score(), baseline_score());
     assert!(
