@@ -230,8 +230,8 @@ fn clause_counts(doc: &Document) -> HashMap<String, usize> {
     counts
 }
 
-/// Clauses an edit may take: plain, unique in the document, in a block no earlier edit
-/// touched, in a section with a heading.
+/// Clauses an edit may take: plain, unique in the document, not the text of an earlier
+/// edit (a sentence next to one may be edited too), in a section with a heading.
 fn slots(doc: &Document, touched: &[String]) -> Vec<Slot> {
     let counts = clause_counts(doc);
     let mut out = Vec::new();
@@ -245,10 +245,6 @@ fn slots(doc: &Document, touched: &[String]) -> Vec<Slot> {
                 Block::ListItem { text, .. } => (text, true),
                 _ => continue,
             };
-            let folded = norm(text);
-            if touched.iter().any(|t| folded.contains(t.as_str())) {
-                continue;
-            }
             let ranges = split_sentences(text);
             if list_item && ranges.len() != 1 {
                 continue;
@@ -260,7 +256,12 @@ fn slots(doc: &Document, touched: &[String]) -> Vec<Slot> {
                     let prev = &text[ranges[k - 1].clone()];
                     prev.ends_with('.') && !is_abbreviation(prev.trim_end_matches('.'))
                 };
-                if clean_start && is_plain_clause(s, list_item) && counts.get(&norm(s)) == Some(&1) {
+                let key = norm(s);
+                if clean_start
+                    && is_plain_clause(s, list_item)
+                    && counts.get(&key) == Some(&1)
+                    && !touched.contains(&key)
+                {
                     out.push(Slot {
                         section: si,
                         block: bi,
@@ -459,7 +460,7 @@ fn try_edit(
     touched: &[String],
     donors: &[String],
     rng: &mut StdRng,
-) -> Option<(Expected, String)> {
+) -> Option<(Vec<Expected>, String)> {
     let slots = slots(doc, touched);
     match kind {
         "removed" => {
@@ -468,7 +469,7 @@ fn try_edit(
                 return None;
             }
             let what = format!("removed {:?}", slot.text);
-            Some((Expected { kind, old: Some(slot.text), new: None }, what))
+            Some((vec![Expected { kind, old: Some(slot.text), new: None }], what))
         }
         "reworded" => {
             let slot = slots.choose(rng)?.clone();
@@ -481,7 +482,7 @@ fn try_edit(
             let text = block_text_mut(&mut doc.sections[slot.section].blocks[slot.block])?;
             *text = format!("{}{}{}", &text[..slot.range.start], new, &text[slot.range.end..]);
             let what = format!("reworded {:?} -> {:?}", slot.text, new);
-            Some((Expected { kind, old: Some(slot.text), new: Some(new) }, what))
+            Some((vec![Expected { kind, old: Some(slot.text), new: Some(new) }], what))
         }
         "added" => {
             let counts = clause_counts(doc);
@@ -499,9 +500,6 @@ fn try_edit(
                         (0..blocks.len()).filter(|&i| matches!(blocks[i], Block::Paragraph { .. })).collect();
                     let bi = *paragraphs.choose(rng)?;
                     let text = block_text_mut(&mut blocks[bi])?;
-                    if touched.iter().any(|t| norm(text).contains(t.as_str())) {
-                        return None;
-                    }
                     let ranges = split_sentences(text);
                     let r = ranges.choose(rng)?.clone();
                     let prev = &text[r.clone()];
@@ -530,8 +528,9 @@ fn try_edit(
             }
             let what =
                 format!("added {:?} in {:?}", sentence, doc.sections[si].heading.as_deref().unwrap_or(""));
-            Some((Expected { kind, old: None, new: Some(sentence) }, what))
+            Some((vec![Expected { kind, old: None, new: Some(sentence) }], what))
         }
+        "moved" if rng.gen_bool(0.4) => move_paragraph(doc, touched, rng),
         "moved" => {
             let slot = slots
                 .iter()
@@ -556,7 +555,7 @@ fn try_edit(
                 from.unwrap_or_default(),
                 doc.sections[to].heading.as_deref().unwrap_or("")
             );
-            Some((Expected { kind, old: Some(slot.text.clone()), new: Some(slot.text) }, what))
+            Some((vec![Expected { kind, old: Some(slot.text.clone()), new: Some(slot.text) }], what))
         }
         "renamed" => {
             let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -595,9 +594,75 @@ fn try_edit(
                 }
             }
             let what = format!("renamed {old:?} -> {new:?}");
-            Some((Expected { kind, old: Some(old), new: Some(new) }, what))
+            Some((vec![Expected { kind, old: Some(old), new: Some(new) }], what))
         }
         _ => None,
+    }
+}
+
+/// Moves a whole paragraph of two to four plain sentences to another section: each
+/// sentence is a moved clause.
+fn move_paragraph(
+    doc: &mut Document,
+    touched: &[String],
+    rng: &mut StdRng,
+) -> Option<(Vec<Expected>, String)> {
+    let counts = clause_counts(doc);
+    let mut candidates = Vec::new();
+    for (si, section) in doc.sections.iter().enumerate() {
+        if section.heading.is_none() || section.blocks.len() < 2 {
+            continue;
+        }
+        for (bi, block) in section.blocks.iter().enumerate() {
+            let Block::Paragraph { text } = block else { continue };
+            let sentences: Vec<&str> = split_sentences(text).into_iter().map(|r| &text[r]).collect();
+            let plain = (2..=4).contains(&sentences.len())
+                && sentences.iter().all(|s| {
+                    let key = norm(s);
+                    s.ends_with('.')
+                        && is_plain_clause(s, false)
+                        && counts.get(&key) == Some(&1)
+                        && !touched.contains(&key)
+                });
+            if plain {
+                candidates.push((si, bi, sentences.iter().map(|s| s.to_string()).collect::<Vec<_>>()));
+            }
+        }
+    }
+    let (si, bi, sentences) = candidates.choose(rng)?.clone();
+    let from = doc.sections[si].heading.clone();
+    let targets: Vec<usize> =
+        headed_sections(doc).into_iter().filter(|&i| doc.sections[i].heading != from).collect();
+    let to = *targets.choose(rng)?;
+    let block = doc.sections[si].blocks.remove(bi);
+    let blocks = &mut doc.sections[to].blocks;
+    let at = *paragraph_positions(blocks).choose(rng)?;
+    blocks.insert(at, block);
+    let what = format!(
+        "moved paragraph of {} sentences from {:?} to {:?}: {:?}",
+        sentences.len(),
+        from.unwrap_or_default(),
+        doc.sections[to].heading.as_deref().unwrap_or(""),
+        sentences.join(" ")
+    );
+    let expected = sentences
+        .into_iter()
+        .map(|s| Expected { kind: "moved", old: Some(s.clone()), new: Some(s) })
+        .collect();
+    Some((expected, what))
+}
+
+/// Whether an expected change is visible as such: its old clause a sentence of the old
+/// document only, its new clause one of the new document only (both, for a move).
+fn findable(e: &Expected, old: &Document, new: &Document) -> bool {
+    let in_old = |c: &Option<String>| c.as_deref().is_some_and(|c| has_clause(old, c));
+    let in_new = |c: &Option<String>| c.as_deref().is_some_and(|c| has_clause(new, c));
+    match e.kind {
+        "removed" => in_old(&e.old) && !in_new(&e.old),
+        "added" => in_new(&e.new) && !in_old(&e.new),
+        "reworded" => in_old(&e.old) && in_new(&e.new) && !in_new(&e.old) && !in_old(&e.new),
+        "moved" => in_old(&e.old) && in_new(&e.new),
+        _ => true,
     }
 }
 
@@ -632,24 +697,20 @@ pub fn edit_pair(
         let touched: Vec<String> =
             expected.iter().flat_map(|e| [e.old.as_deref(), e.new.as_deref()]).flatten().map(norm).collect();
         let mut candidate = edited.clone();
-        let Some((e, w)) = try_edit(kind, &mut candidate, &touched, donors, rng) else { continue };
+        let Some((found, w)) = try_edit(kind, &mut candidate, &touched, donors, rng) else { continue };
         // Kept only if the Markdown reader gives back exactly the edited Document and
         // the clauses are where the expectation says.
         let reread = normalize_markdown(&candidate.to_markdown());
         if reread != candidate {
             continue;
         }
-        let findable = match e.kind {
-            "removed" => e.old.as_deref().is_some_and(|c| has_clause(doc, c)),
-            "renamed" => true,
-            _ => e.new.as_deref().is_some_and(|c| has_clause(&candidate, c)),
-        };
-        if !findable {
+        // Later edits must not blur earlier ones either.
+        if !expected.iter().chain(&found).all(|e| findable(e, doc, &candidate)) {
             continue;
         }
         edited = candidate;
         made[ki] += 1;
-        expected.push(e);
+        expected.extend(found);
         what.push(w);
     }
     if expected.is_empty() {
@@ -885,8 +946,40 @@ pub fn cosmetic_pair(id: usize, base: &Base, doc: &Document, rng: &mut StdRng) -
     None
 }
 
-/// `count` pairs from the bases with a fixed seed: every fifth pair cosmetic, the others
-/// one to three known edits. Bases that never settle are left out.
+/// Gives one side of an edit pair one or two cosmetic changes too: policies are often
+/// reformatted and edited at once, and only the edits may be reported.
+fn dress(pair: &mut Pair, rng: &mut StdRng) {
+    for _ in 0..5 {
+        let n = rng.gen_range(1..=2);
+        let mut chosen: Vec<&str> = COSMETICS.choose_multiple(rng, n).copied().collect();
+        chosen.sort_by_key(|c| *c == "rewrap");
+        let on_new = rng.gen_bool(0.5);
+        let (markdown, doc) =
+            if on_new { (&pair.new_markdown, &pair.new) } else { (&pair.old_markdown, &pair.old) };
+        let mut md = markdown.clone();
+        for c in &chosen {
+            md = cosmetic(&md, c, rng);
+        }
+        let dressed = normalize_markdown(&md);
+        if folded(&dressed) != folded(doc) {
+            continue;
+        }
+        pair.what.push(format!(
+            "plus cosmetic on the {} side: {}",
+            if on_new { "new" } else { "old" },
+            chosen.join(", ")
+        ));
+        if on_new {
+            (pair.new_markdown, pair.new) = (md, dressed);
+        } else {
+            (pair.old_markdown, pair.old) = (md, dressed);
+        }
+        return;
+    }
+}
+
+/// `count` pairs from the bases with a fixed seed: every fifth pair cosmetic-only, the
+/// others one to three known edits (half of them with cosmetic changes on one side too). Bases that never settle are left out.
 pub fn generate(bases: &[Base], count: usize, seed: u64) -> Vec<Pair> {
     let docs: Vec<(usize, Document)> =
         bases.iter().enumerate().filter_map(|(i, b)| settle(&b.markdown).map(|d| (i, d))).collect();
@@ -913,7 +1006,12 @@ pub fn generate(bases: &[Base], count: usize, seed: u64) -> Vec<Pair> {
                 .filter(|(j, _)| *j != k)
                 .flat_map(|(_, d)| d.iter().cloned())
                 .collect();
-            edit_pair(id, &bases[*bi], doc, &pool, &mut made, &mut rng)
+            edit_pair(id, &bases[*bi], doc, &pool, &mut made, &mut rng).map(|mut p| {
+                if rng.gen_bool(0.5) {
+                    dress(&mut p, &mut rng);
+                }
+                p
+            })
         };
         if let Some(p) = pair {
             pairs.push(p);
