@@ -478,7 +478,22 @@ fn try_edit(
                 .into_iter()
                 .filter(|r| is_plain_clause(r, !slot.text.ends_with('.')) && !counts.contains_key(&norm(r)))
                 .collect();
-            let new = options.choose(rng)?.clone();
+            let mut new = options.choose(rng)?.clone();
+            // Now and then two changes in one longer sentence (a swap and a qualifier, …).
+            if slot.text.split_whitespace().count() >= 10 && rng.gen_bool(0.3) {
+                let second: Vec<String> = rewordings(&new)
+                    .into_iter()
+                    .filter(|r| {
+                        *r != slot.text
+                            && is_plain_clause(r, !slot.text.ends_with('.'))
+                            && !counts.contains_key(&norm(r))
+                            && !options.contains(r)
+                    })
+                    .collect();
+                if let Some(r) = second.choose(rng) {
+                    new = r.clone();
+                }
+            }
             let text = block_text_mut(&mut doc.sections[slot.section].blocks[slot.block])?;
             *text = format!("{}{}{}", &text[..slot.range.start], new, &text[slot.range.end..]);
             let what = format!("reworded {:?} -> {:?}", slot.text, new);
