@@ -37,6 +37,10 @@ struct Args {
     pairs: usize,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Also edit clauses holding semicolons, colons and full stops that end no sentence
+    /// (`e.g. cookies`, `Inc. and`, `example.com`): a stress test of clause splitting.
+    #[arg(long)]
+    hard: bool,
     /// List every misclassification.
     #[arg(long)]
     verbose: bool,
@@ -65,15 +69,16 @@ fn main() -> ExitCode {
         }
     };
     let started = Instant::now();
-    let pairs = gen::generate(&bases, args.pairs, args.seed);
+    let pairs = gen::generate(&bases, args.pairs, args.seed, args.hard);
     let cosmetic = pairs.iter().filter(|p| p.cosmetic).count();
     println!(
-        "{} base policies, {} pairs ({} with known edits, {} cosmetic-only), seed {}, generated in {:.1} s\n",
+        "{} base policies, {} pairs ({} with known edits, {} cosmetic-only), seed {}{}, generated in {:.1} s\n",
         bases.len(),
         pairs.len(),
         pairs.len() - cosmetic,
         cosmetic,
         args.seed,
+        if args.hard { ", --hard" } else { "" },
         started.elapsed().as_secs_f64()
     );
     if let Some(dir) = &args.dump {
@@ -174,10 +179,11 @@ fn print_misses(score: &Score, pairs: &[Pair]) {
 fn findings(score: &Score, pairs: &[Pair], args: &Args) -> String {
     let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC");
     let mut out = format!(
-        "# diffbench findings\n\nRun: {now}, `cargo run --release --example known_edits -- --pairs {} --seed {}` \
+        "# diffbench findings\n\nRun: {now}, `cargo run --release --example known_edits -- --pairs {} --seed {}{}` \
          (branch diffbench; pair files with `--dump DIR`).\n\n```\n{}```\n\n",
         args.pairs,
         args.seed,
+        if args.hard { " --hard" } else { "" },
         score.table("policydiff")
     );
     out.push_str(&format!("## Misclassifications ({})\n\n", score.misses.len()));

@@ -34,7 +34,7 @@ fn pairs() -> &'static [Pair] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known-edits");
         let bases = gen::load_corpus(&dir).expect("fixture policies are readable");
         assert_eq!(bases.len(), 8, "6 Princeton texts and 2 OTA documents");
-        gen::generate(&bases, PAIRS, SEED)
+        gen::generate(&bases, PAIRS, SEED, false)
     })
 }
 
@@ -119,7 +119,7 @@ fn the_generator_makes_every_kind_of_edit_and_cosmetic_pairs() {
 fn the_generator_is_repeatable() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known-edits");
     let bases = gen::load_corpus(&dir).unwrap();
-    let again = gen::generate(&bases, 10, SEED);
+    let again = gen::generate(&bases, 10, SEED, false);
     for (a, b) in again.iter().zip(pairs()) {
         assert_eq!(a.new_markdown, b.new_markdown);
         assert_eq!(a.expected, b.expected);

@@ -181,7 +181,7 @@ fn is_abbreviation(before: &str) -> bool {
 /// Whether a sentence is one clause beyond doubt: 6–60 words, no inner sentence
 /// punctuation, no Markdown-active characters, ending in a full stop after a word that
 /// is not an abbreviation (or, for a whole list item, in no punctuation at all).
-fn is_plain_clause(s: &str, list_item: bool) -> bool {
+fn is_plain_clause(s: &str, list_item: bool, hard: bool) -> bool {
     let words = s.split_whitespace().count();
     if !(6..=60).contains(&words) || !s.starts_with(|c: char| c.is_uppercase()) {
         return false;
@@ -190,7 +190,17 @@ fn is_plain_clause(s: &str, list_item: bool) -> bool {
         return false;
     }
     let body = s.strip_suffix('.').unwrap_or(s);
-    if body.contains(['.', '!', '?', ';', ':']) {
+    if hard {
+        // Semicolons, colons and full stops that cannot end a sentence (`e.g. cookies`,
+        // `Inc. and`, `example.com`, `3.5`) are allowed: a splitter must not cut there.
+        let cuttable = body.match_indices('.').any(|(i, _)| {
+            let rest = &body[i + 1..];
+            rest.starts_with(' ') && !rest[1..].starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+        });
+        if cuttable || body.contains(['!', '?']) {
+            return false;
+        }
+    } else if body.contains(['.', '!', '?', ';', ':']) {
         return false;
     }
     if s.ends_with('.') {
@@ -198,6 +208,11 @@ fn is_plain_clause(s: &str, list_item: bool) -> bool {
     } else {
         list_item && s.ends_with(|c: char| c.is_alphanumeric())
     }
+}
+
+/// Whether a clause holds a semicolon, a colon or a full stop before its end.
+fn is_tricky(s: &str) -> bool {
+    s.strip_suffix('.').unwrap_or(s).contains([';', ':', '.'])
 }
 
 /// A clause of the document that an edit can take.
@@ -232,7 +247,7 @@ fn clause_counts(doc: &Document) -> HashMap<String, usize> {
 
 /// Clauses an edit may take: plain, unique in the document, not the text of an earlier
 /// edit (a sentence next to one may be edited too), in a section with a heading.
-fn slots(doc: &Document, touched: &[String]) -> Vec<Slot> {
+fn slots(doc: &Document, touched: &[String], hard: bool) -> Vec<Slot> {
     let counts = clause_counts(doc);
     let mut out = Vec::new();
     for (si, section) in doc.sections.iter().enumerate() {
@@ -258,7 +273,7 @@ fn slots(doc: &Document, touched: &[String]) -> Vec<Slot> {
                 };
                 let key = norm(s);
                 if clean_start
-                    && is_plain_clause(s, list_item)
+                    && is_plain_clause(s, list_item, hard)
                     && counts.get(&key) == Some(&1)
                     && !touched.contains(&key)
                 {
@@ -278,7 +293,7 @@ fn slots(doc: &Document, touched: &[String]) -> Vec<Slot> {
 
 /// Plain sentences of a base, for other bases to borrow as added text.
 pub fn donor_sentences(doc: &Document) -> Vec<String> {
-    slots(doc, &[]).into_iter().filter(|s| s.text.ends_with('.')).map(|s| s.text).collect()
+    slots(doc, &[], false).into_iter().filter(|s| s.text.ends_with('.')).map(|s| s.text).collect()
 }
 
 /// Removes a clause; a clause that is its whole block removes the block.
@@ -459,9 +474,15 @@ fn try_edit(
     doc: &mut Document,
     touched: &[String],
     donors: &[String],
+    hard: bool,
     rng: &mut StdRng,
 ) -> Option<(Vec<Expected>, String)> {
-    let slots = slots(doc, touched);
+    let mut slots = slots(doc, touched, hard);
+    // In hard mode most edits take a clause a splitter could get wrong, when there is one.
+    let tricky: Vec<Slot> = slots.iter().filter(|s| is_tricky(&s.text)).cloned().collect();
+    if hard && !tricky.is_empty() && rng.gen_bool(0.7) {
+        slots = tricky;
+    }
     match kind {
         "removed" => {
             let slot = slots.choose(rng)?.clone();
@@ -476,7 +497,9 @@ fn try_edit(
             let counts = clause_counts(doc);
             let options: Vec<String> = rewordings(&slot.text)
                 .into_iter()
-                .filter(|r| is_plain_clause(r, !slot.text.ends_with('.')) && !counts.contains_key(&norm(r)))
+                .filter(|r| {
+                    is_plain_clause(r, !slot.text.ends_with('.'), hard) && !counts.contains_key(&norm(r))
+                })
                 .collect();
             let mut new = options.choose(rng)?.clone();
             // Now and then two changes in one longer sentence (a swap and a qualifier, …).
@@ -485,7 +508,7 @@ fn try_edit(
                     .into_iter()
                     .filter(|r| {
                         *r != slot.text
-                            && is_plain_clause(r, !slot.text.ends_with('.'))
+                            && is_plain_clause(r, !slot.text.ends_with('.'), hard)
                             && !counts.contains_key(&norm(r))
                             && !options.contains(r)
                     })
@@ -545,7 +568,7 @@ fn try_edit(
                 format!("added {:?} in {:?}", sentence, doc.sections[si].heading.as_deref().unwrap_or(""));
             Some((vec![Expected { kind, old: None, new: Some(sentence) }], what))
         }
-        "moved" if rng.gen_bool(0.4) => move_paragraph(doc, touched, rng),
+        "moved" if rng.gen_bool(0.4) => move_paragraph(doc, touched, hard, rng),
         "moved" => {
             let slot = slots
                 .iter()
@@ -620,6 +643,7 @@ fn try_edit(
 fn move_paragraph(
     doc: &mut Document,
     touched: &[String],
+    hard: bool,
     rng: &mut StdRng,
 ) -> Option<(Vec<Expected>, String)> {
     let counts = clause_counts(doc);
@@ -635,7 +659,7 @@ fn move_paragraph(
                 && sentences.iter().all(|s| {
                     let key = norm(s);
                     s.ends_with('.')
-                        && is_plain_clause(s, false)
+                        && is_plain_clause(s, false, hard)
                         && counts.get(&key) == Some(&1)
                         && !touched.contains(&key)
                 });
@@ -691,6 +715,7 @@ pub fn edit_pair(
     doc: &Document,
     donors: &[String],
     made: &mut [usize; 5],
+    hard: bool,
     rng: &mut StdRng,
 ) -> Option<Pair> {
     let wanted = rng.gen_range(1..=3);
@@ -712,7 +737,7 @@ pub fn edit_pair(
         let touched: Vec<String> =
             expected.iter().flat_map(|e| [e.old.as_deref(), e.new.as_deref()]).flatten().map(norm).collect();
         let mut candidate = edited.clone();
-        let Some((found, w)) = try_edit(kind, &mut candidate, &touched, donors, rng) else { continue };
+        let Some((found, w)) = try_edit(kind, &mut candidate, &touched, donors, hard, rng) else { continue };
         // Kept only if the Markdown reader gives back exactly the edited Document and
         // the clauses are where the expectation says.
         let reread = normalize_markdown(&candidate.to_markdown());
@@ -995,7 +1020,11 @@ fn dress(pair: &mut Pair, rng: &mut StdRng) {
 
 /// `count` pairs from the bases with a fixed seed: every fifth pair cosmetic-only, the
 /// others one to three known edits (half of them with cosmetic changes on one side too). Bases that never settle are left out.
-pub fn generate(bases: &[Base], count: usize, seed: u64) -> Vec<Pair> {
+///
+/// With `hard`, the edited clauses may also hold semicolons, colons and full stops that
+/// do not end a sentence (`e.g. cookies`, `Inc. and`, `example.com`), which a clause
+/// splitter must not cut at.
+pub fn generate(bases: &[Base], count: usize, seed: u64, hard: bool) -> Vec<Pair> {
     let docs: Vec<(usize, Document)> =
         bases.iter().enumerate().filter_map(|(i, b)| settle(&b.markdown).map(|d| (i, d))).collect();
     if docs.is_empty() {
@@ -1021,7 +1050,7 @@ pub fn generate(bases: &[Base], count: usize, seed: u64) -> Vec<Pair> {
                 .filter(|(j, _)| *j != k)
                 .flat_map(|(_, d)| d.iter().cloned())
                 .collect();
-            edit_pair(id, &bases[*bi], doc, &pool, &mut made, &mut rng).map(|mut p| {
+            edit_pair(id, &bases[*bi], doc, &pool, &mut made, hard, &mut rng).map(|mut p| {
                 if rng.gen_bool(0.5) {
                     dress(&mut p, &mut rng);
                 }
