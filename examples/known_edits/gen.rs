@@ -781,10 +781,34 @@ pub const COSMETICS: [&str; 8] = [
     "trailing-spaces",
 ];
 
-fn is_paragraph_line(line: &str) -> bool {
-    !line.is_empty()
-        && !line.starts_with([' ', '#', '-', '*', '|', '>', ':', '`', '+'])
-        && !line.starts_with(|c: char| c.is_ascii_digit())
+/// A line's Markdown marker (`## `, `  - `, `1. `, or nothing for a paragraph line) and
+/// its text; `None` for lines cosmetics leave alone (tables, quotes, code, terms,
+/// continuation lines, blank lines).
+fn split_marker(line: &str) -> Option<(&str, &str)> {
+    if line.is_empty() || line.starts_with(['|', '>', ':', '`', '+']) || line.starts_with("**") {
+        return None;
+    }
+    if line.starts_with('#') {
+        let hashes = line.len() - line.trim_start_matches('#').len();
+        return line[hashes..].starts_with(' ').then(|| line.split_at(hashes + 1));
+    }
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[indent..];
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let marker = if rest.starts_with("- ") || rest.starts_with("* ") {
+        2
+    } else if digits > 0 && rest[digits..].starts_with(". ") {
+        digits + 2
+    } else if indent == 0 && digits == 0 && !rest.starts_with(['-', '*']) {
+        0
+    } else {
+        return None;
+    };
+    Some(line.split_at(indent + marker))
+}
+
+fn is_heading_marker(marker: &str) -> bool {
+    marker.starts_with('#')
 }
 
 /// Whether a word would start a Markdown construct at the beginning of a line.
@@ -797,19 +821,29 @@ fn starts_construct(word: &str) -> bool {
 fn rewrap(md: &str, width: usize) -> String {
     let mut out = String::new();
     for line in md.lines() {
-        if !is_paragraph_line(line) || line.len() <= width {
+        let Some((marker, text)) = split_marker(line).filter(|(m, _)| !is_heading_marker(m)) else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        if line.len() <= width {
             out.push_str(line);
             out.push('\n');
             continue;
         }
-        let mut current = String::new();
-        for word in line.split(' ') {
-            if !current.is_empty() && current.len() + 1 + word.len() > width && !starts_construct(word) {
+        // A list item's continuation lines are indented under its text.
+        let indent = " ".repeat(marker.len());
+        let mut current = marker.to_string();
+        for word in text.split(' ') {
+            if current.len() > marker.len()
+                && current.len() + 1 + word.len() > width
+                && !starts_construct(word)
+            {
                 out.push_str(&current);
                 out.push('\n');
-                current.clear();
+                current = indent.clone();
             }
-            if !current.is_empty() {
+            if current.len() > marker.len() && !current.ends_with(' ') {
                 current.push(' ');
             }
             current.push_str(word);
@@ -852,16 +886,20 @@ fn swap_dashes(md: &str) -> String {
         .collect()
 }
 
-/// Applies some spaces or emphasis to paragraph lines, word positions chosen by `rng`.
+/// Applies some spaces or emphasis to the text of paragraph, list item and heading lines
+/// (half of them), word positions chosen by `rng`.
 fn per_paragraph(md: &str, rng: &mut StdRng, f: impl Fn(&[&str], &mut StdRng) -> Option<String>) -> String {
     md.lines()
         .map(|line| {
-            let words: Vec<&str> = line.split(' ').collect();
-            let changed = if is_paragraph_line(line) && words.len() >= 6 && rng.gen_bool(0.5) {
-                f(&words, rng)
-            } else {
-                None
-            };
+            let changed = split_marker(line).and_then(|(marker, text)| {
+                let words: Vec<&str> = text.split(' ').collect();
+                let enough = if is_heading_marker(marker) { 4 } else { 6 };
+                if words.len() >= enough && rng.gen_bool(0.5) {
+                    f(&words, rng).map(|t| format!("{marker}{t}"))
+                } else {
+                    None
+                }
+            });
             format!("{}\n", changed.unwrap_or_else(|| line.to_string()))
         })
         .collect()
