@@ -316,6 +316,27 @@ fn cut(doc: &mut Document, slot: &Slot) -> bool {
     true
 }
 
+/// Inserts a sentence into a paragraph of the blocks, after one of its sentences that
+/// ends cleanly (so any splitter starts a new sentence there).
+fn insert_into_paragraph(blocks: &mut [Block], sentence: &str, rng: &mut StdRng) -> Option<()> {
+    let paragraphs: Vec<usize> =
+        (0..blocks.len()).filter(|&i| matches!(blocks[i], Block::Paragraph { .. })).collect();
+    let bi = *paragraphs.choose(rng)?;
+    let text = block_text_mut(&mut blocks[bi])?;
+    let ranges = split_sentences(text);
+    let r = ranges.choose(rng)?.clone();
+    let prev = &text[r.clone()];
+    if !prev.ends_with('.') || is_abbreviation(prev.trim_end_matches('.')) {
+        return None;
+    }
+    *text = if r.end >= text.len() {
+        format!("{text} {sentence}")
+    } else {
+        format!("{} {} {}", &text[..r.end], sentence, &text[r.end + 1..])
+    };
+    Some(())
+}
+
 /// Positions in a section where a new paragraph can go without splitting a list.
 fn paragraph_positions(blocks: &[Block]) -> Vec<usize> {
     let is_list = |b: &Block| matches!(b, Block::ListItem { .. } | Block::TableRow { .. });
@@ -533,23 +554,7 @@ fn try_edit(
             let blocks = &mut doc.sections[si].blocks;
             match rng.gen_range(0..3) {
                 // Into a paragraph, after one of its sentences.
-                0 => {
-                    let paragraphs: Vec<usize> =
-                        (0..blocks.len()).filter(|&i| matches!(blocks[i], Block::Paragraph { .. })).collect();
-                    let bi = *paragraphs.choose(rng)?;
-                    let text = block_text_mut(&mut blocks[bi])?;
-                    let ranges = split_sentences(text);
-                    let r = ranges.choose(rng)?.clone();
-                    let prev = &text[r.clone()];
-                    if !prev.ends_with('.') || is_abbreviation(prev.trim_end_matches('.')) {
-                        return None;
-                    }
-                    *text = if r.end >= text.len() {
-                        format!("{text} {sentence}")
-                    } else {
-                        format!("{} {} {}", &text[..r.end], sentence, &text[r.end + 1..])
-                    };
-                }
+                0 => insert_into_paragraph(blocks, &sentence, rng)?,
                 // A new list item after an existing one.
                 1 => {
                     let items: Vec<usize> =
@@ -585,13 +590,18 @@ fn try_edit(
                 return None;
             }
             let blocks = &mut doc.sections[to].blocks;
-            let at = *paragraph_positions(blocks).choose(rng)?;
-            blocks.insert(at, Block::paragraph(slot.text.clone()));
+            // Half the moved sentences join a paragraph there, half stand alone.
+            let joined = rng.gen_bool(0.5) && insert_into_paragraph(blocks, &slot.text, rng).is_some();
+            if !joined {
+                let at = *paragraph_positions(blocks).choose(rng)?;
+                blocks.insert(at, Block::paragraph(slot.text.clone()));
+            }
             let what = format!(
-                "moved {:?} from {:?} to {:?}",
+                "moved {:?} from {:?} to {:?}{}",
                 slot.text,
                 from.unwrap_or_default(),
-                doc.sections[to].heading.as_deref().unwrap_or("")
+                doc.sections[to].heading.as_deref().unwrap_or(""),
+                if joined { ", into a paragraph" } else { "" }
             );
             Some((vec![Expected { kind, old: Some(slot.text.clone()), new: Some(slot.text) }], what))
         }
