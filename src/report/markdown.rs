@@ -29,13 +29,23 @@ fn mark(text: &str, marker: &str) -> String {
 }
 
 fn words(ops: &[WordOp]) -> String {
-    ops.iter()
-        .map(|op| match op.op {
-            WordOpKind::Equal => escape(&op.text),
-            WordOpKind::Delete => mark(&op.text, "~~"),
-            WordOpKind::Insert => mark(&op.text, "**"),
-        })
-        .collect()
+    let mut out = String::new();
+    let mut prev: Option<WordOpKind> = None;
+    for op in ops {
+        match op.op {
+            WordOpKind::Equal => out.push_str(&escape(&op.text)),
+            WordOpKind::Delete => out.push_str(&mark(&op.text, "~~")),
+            WordOpKind::Insert => {
+                // `~~a~~**b**` reads as one word; a space keeps them apart.
+                if prev == Some(WordOpKind::Delete) && !out.ends_with(char::is_whitespace) {
+                    out.push(' ');
+                }
+                out.push_str(&mark(&op.text, "**"));
+            }
+        }
+        prev = Some(op.op);
+    }
+    out
 }
 
 fn describe(info: &SourceInfo) -> String {
