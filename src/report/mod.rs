@@ -4,6 +4,7 @@
 //! of both versions and returns the whole report as a string; nothing here diffs or
 //! reads files.
 
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod terminal;
