@@ -179,7 +179,7 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    /// The sorted multiset of word ids of a clause key.
+    /// The sorted multiset of word ids of a clause key (lowercase, plural `s` dropped).
     pub fn bag(&mut self, key: &str) -> Vec<u32> {
         let mut bag: Vec<u32> = Vec::new();
         for word in key.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
@@ -189,6 +189,11 @@ impl Vocabulary {
                 lower.as_str()
             } else {
                 word
+            };
+            // A light stem: "year" and "years" are one word for similarity.
+            let word = match word.strip_suffix('s') {
+                Some(stem) if stem.len() >= 3 && !stem.ends_with('s') => stem,
+                _ => word,
             };
             let id = match self.ids.get(word) {
                 Some(&id) => id,
