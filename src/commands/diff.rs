@@ -25,7 +25,7 @@ pub fn run(args: &DiffArgs, config: &Config) -> Result<u8> {
             report::terminal::render(&d, &old.info, &new.info, config.color && args.output.is_none())
         }
         DiffFormat::Markdown => report::markdown::render(&d, &old.info, &new.info),
-        DiffFormat::Html => return Err(Error::NotYetAvailable("diff --format html")),
+        DiffFormat::Html => report::html::render(&d, &old.info, &new.info),
     };
     match &args.output {
         Some(path) => write_atomically(path, text.as_bytes())?,

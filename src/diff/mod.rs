@@ -177,6 +177,15 @@ fn build(
     let mut touched_old = vec![false; old.sections.len()];
     let mut touched_new = vec![false; new.sections.len()];
     let (old_region, new_region) = sections::regions(alignment);
+    // A removed clause sits, in the new version, in the section of the clause
+    // before its place when that is still in its region, else in its section's pair.
+    let removed_section = |o: usize, os: usize| {
+        let place = removed_place[o];
+        match place.checked_sub(1).map(|n| nc[n].section) {
+            Some(ns) if new_region[ns] == old_region[os] => Some(ns),
+            _ => alignment.old_to_new[os],
+        }
+    };
     for link in links {
         let change = match link {
             Link::Equal { .. } => continue,
@@ -224,7 +233,7 @@ fn build(
                 let change = Change {
                     kind: ChangeKind::Removed,
                     old_section: heading(old, Some(os)),
-                    new_section: heading(new, alignment.old_to_new[os]),
+                    new_section: heading(new, removed_section(o, os)),
                     old: Some(oc[o].text.clone()),
                     new: None,
                     similarity: None,

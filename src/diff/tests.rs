@@ -168,3 +168,37 @@ fn a_heading_inserted_inside_a_section_moves_no_text() {
     assert!(back.changes.is_empty(), "{:#?}", back.changes);
     assert_eq!(back.summary.sections_removed, 1);
 }
+
+#[test]
+fn a_changed_number_and_an_inserted_qualifier_are_rewordings() {
+    let new = POLICY
+        .replace("We collect usage data automatically.", "We collect usage data automatically for 30 days.")
+        .replace("We never sell your personal data", "We never sell or rent your personal data");
+    let r = d(POLICY, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Reworded, ChangeKind::Reworded]);
+    let numbers =
+        d("## Retention\n\nWe keep logs for 30 days.\n", "## Retention\n\nWe keep logs for 90 days.\n");
+    assert_eq!(kinds(&numbers), [ChangeKind::Reworded]);
+}
+
+#[test]
+fn list_items_and_table_rows_are_clauses() {
+    let old = "## Data\n\n- Name\n- E-mail address\n- Phone number\n\n| Kind | Kept |\n|---|---|\n| Logs | 30 days |\n| Backups | 1 year |\n";
+    let new =
+        old.replace("- Phone number\n", "- Phone number\n- Postal address\n").replace("1 year", "2 years");
+    let r = d(old, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Added, ChangeKind::Reworded], "{r:#?}");
+    assert_eq!(r.changes[0].new.as_deref(), Some("Postal address"));
+    assert_eq!(r.changes[1].new.as_deref(), Some("Backups | 2 years"));
+}
+
+#[test]
+fn a_sentence_added_next_to_a_rewording_stays_an_addition() {
+    let new = POLICY.replace(
+        "We may share data with partners.",
+        "We may share limited data with partners. Partners must protect it under contract.",
+    );
+    let r = d(POLICY, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Reworded, ChangeKind::Added], "{r:#?}");
+    assert_eq!(r.changes[0].new.as_deref(), Some("We may share limited data with partners."));
+}

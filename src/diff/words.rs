@@ -125,7 +125,7 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str) -> (Vec<WordOp>, f64) {
     (tidy(runs), similarity)
 }
 
-/// Readable runs: white space alone between two changes joins them, so
+/// Readable runs: white space (or one punctuation mark) alone between two changes joins them, so
 /// "may share" → "will give" reads as one replacement, deletions before insertions.
 fn tidy(runs: Vec<(WordOpKind, Vec<&str>)>) -> Vec<WordOp> {
     let runs: Vec<(WordOpKind, String)> = runs.into_iter().map(|(k, v)| (k, v.concat())).collect();
@@ -146,8 +146,10 @@ fn tidy(runs: Vec<(WordOpKind, Vec<&str>)>) -> Vec<WordOp> {
                 WordOpKind::Delete => del.push_str(text),
                 WordOpKind::Insert => ins.push_str(text),
                 WordOpKind::Equal => {
-                    let bridge = text.chars().all(char::is_whitespace)
-                        && runs.get(j + 1).is_some_and(|r| r.0 != WordOpKind::Equal);
+                    // White space, or one punctuation mark ("2024-12" → "2025-06").
+                    let thin = text.chars().all(char::is_whitespace)
+                        || text.chars().count() == 1 && !text.starts_with(char::is_alphanumeric);
+                    let bridge = thin && runs.get(j + 1).is_some_and(|r| r.0 != WordOpKind::Equal);
                     if !bridge {
                         break;
                     }
@@ -177,7 +179,7 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    /// The sorted multiset of word ids of a clause key.
+    /// The sorted multiset of word ids of a clause key (lowercase, plural `s` dropped).
     pub fn bag(&mut self, key: &str) -> Vec<u32> {
         let mut bag: Vec<u32> = Vec::new();
         for word in key.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
@@ -187,6 +189,11 @@ impl Vocabulary {
                 lower.as_str()
             } else {
                 word
+            };
+            // A light stem: "year" and "years" are one word for similarity.
+            let word = match word.strip_suffix('s') {
+                Some(stem) if stem.len() >= 3 && !stem.ends_with('s') => stem,
+                _ => word,
             };
             let id = match self.ids.get(word) {
                 Some(&id) => id,
@@ -263,6 +270,13 @@ mod tests {
         let (ops, _) = word_diff("We may share data.", "We will give data.");
         let texts: Vec<&str> = ops.iter().map(|o| o.text.as_str()).collect();
         assert_eq!(texts, ["We ", "may share", "will give", " data."]);
+    }
+
+    #[test]
+    fn a_changed_date_reads_as_one_replacement() {
+        let (ops, _) = word_diff("Updated 2024-12-16.", "Updated 2025-06-06.");
+        let texts: Vec<&str> = ops.iter().map(|o| o.text.as_str()).collect();
+        assert_eq!(texts, ["Updated ", "2024-12-16", "2025-06-06", "."]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The Markdown report: a summary, the section changes, then each changed clause
-//! under its section heading, with `~~deleted~~` and `**inserted**` words.
+//! under its section heading, with `~~deleted~~` and `**inserted**` words
+//! (`<del>`/`<ins>` where a run begins or ends with punctuation).
 
 use crate::diff::{ChangeKind, DocumentDiff, SectionStatus, WordOp, WordOpKind};
 use crate::source::SourceInfo;
@@ -25,17 +26,35 @@ fn mark(text: &str, marker: &str) -> String {
     }
     let lead = &text[..text.len() - text.trim_start().len()];
     let trail = &text[text.trim_end().len()..];
+    // Emphasis next to punctuation (`**, United States**`) is not read as emphasis
+    // by CommonMark; the HTML tags always are.
+    let edges_are_words =
+        trimmed.starts_with(char::is_alphanumeric) && trimmed.ends_with(char::is_alphanumeric);
+    if !edges_are_words {
+        let tag = if marker == "~~" { "del" } else { "ins" };
+        return format!("{lead}<{tag}>{}</{tag}>{trail}", escape(trimmed));
+    }
     format!("{lead}{marker}{}{marker}{trail}", escape(trimmed))
 }
 
 fn words(ops: &[WordOp]) -> String {
-    ops.iter()
-        .map(|op| match op.op {
-            WordOpKind::Equal => escape(&op.text),
-            WordOpKind::Delete => mark(&op.text, "~~"),
-            WordOpKind::Insert => mark(&op.text, "**"),
-        })
-        .collect()
+    let mut out = String::new();
+    let mut prev: Option<WordOpKind> = None;
+    for op in ops {
+        match op.op {
+            WordOpKind::Equal => out.push_str(&escape(&op.text)),
+            WordOpKind::Delete => out.push_str(&mark(&op.text, "~~")),
+            WordOpKind::Insert => {
+                // `~~a~~**b**` reads as one word; a space keeps them apart.
+                if prev == Some(WordOpKind::Delete) && !out.ends_with(char::is_whitespace) {
+                    out.push(' ');
+                }
+                out.push_str(&mark(&op.text, "**"));
+            }
+        }
+        prev = Some(op.op);
+    }
+    out
 }
 
 fn describe(info: &SourceInfo) -> String {

@@ -4,16 +4,19 @@
 //! of both versions and returns the whole report as a string; nothing here diffs or
 //! reads files.
 
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod terminal;
 
 use crate::diff::{Change, ChangeKind, DocumentDiff, SectionStatus};
 
-/// The section a change is shown under: where the clause is now, or was.
+/// The section a change is shown under: where the clause is now, or would be.
 pub(crate) fn change_section(change: &Change) -> Option<&str> {
     match change.kind {
-        ChangeKind::Removed => change.old_section.as_deref().or(change.new_section.as_deref()),
+        // Removed clauses show where they were in the new version's reading order.
+        ChangeKind::Removed if change.new_section.is_some() => change.new_section.as_deref(),
+        ChangeKind::Removed => change.old_section.as_deref(),
         _ => change.new_section.as_deref(),
     }
 }
