@@ -1,2 +1,356 @@
 //! The section-aware differ: align sections, then clauses, and report each clause as
 //! added, removed, reworded (with a word-level diff) or moved.
+//!
+//! The stages are [`segment`] (clauses and their comparison keys), [`sections`]
+//! (which section is which), [`clauses`] (which clause is which) and [`words`] (the
+//! word diff of a reworded clause). Cosmetic differences — white space, wrapping,
+//! quote and dash styles, no-break spaces, emphasis — vanish in the keys, so they
+//! are never reported. What this module does not do: read files or render output
+//! (see [`crate::report`]).
+//!
+//! ```
+//! use policydiff::diff::{diff, ChangeKind};
+//! use policydiff::normalize::normalize_markdown;
+//! let old = normalize_markdown("## Cookies\n\nWe may share data with partners.\n");
+//! let new = normalize_markdown("## Cookies\n\nWe will share data with partners.\n");
+//! let d = diff(&old, &new);
+//! assert_eq!(d.changes.len(), 1);
+//! assert_eq!(d.changes[0].kind, ChangeKind::Reworded);
+//! assert!(diff(&old, &old).is_empty());
+//! ```
+
+pub mod clauses;
+pub mod sections;
+pub mod segment;
+pub mod words;
+
+use std::hash::{Hash, Hasher};
+
+use serde::Serialize;
+
+use crate::document::Document;
+use clauses::Link;
+pub use segment::Clause;
+pub use words::{WordOp, WordOpKind};
+
+/// What changed from one version to the other.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentDiff {
+    pub summary: Summary,
+    /// Every section of either version, in reading order of the new version
+    /// (removed ones at their old place).
+    pub sections: Vec<SectionChange>,
+    /// One entry per changed clause, in reading order of the new version
+    /// (removed clauses at their old place).
+    pub changes: Vec<Change>,
+}
+
+/// Counts of changes by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub added: usize,
+    pub removed: usize,
+    pub reworded: usize,
+    pub moved: usize,
+    pub sections_added: usize,
+    pub sections_removed: usize,
+    pub sections_renamed: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionStatus {
+    Unchanged,
+    Changed,
+    Added,
+    Removed,
+    Renamed,
+    Moved,
+}
+
+/// One section and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionChange {
+    pub status: SectionStatus,
+    pub old_heading: Option<String>,
+    pub new_heading: Option<String>,
+    pub old_path: Option<Vec<String>>,
+    pub new_path: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Reworded,
+    Moved,
+}
+
+/// One changed clause (for a split or merge: the clauses involved, joined).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// Heading of the section the clause was in (for an added clause: of the old
+    /// section paired with its new one); `None` for the untitled preamble.
+    pub old_section: Option<String>,
+    pub new_section: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// Share of words kept (reworded and moved), two decimals.
+    pub similarity: Option<f64>,
+    /// Word-level diff (reworded, and moved when the words changed too).
+    pub words: Option<Vec<WordOp>>,
+}
+
+impl DocumentDiff {
+    /// True when nothing at all changed (no clause, no section heading or order).
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && self.sections.iter().all(|s| s.status == SectionStatus::Unchanged)
+    }
+}
+
+fn hash_key(key: &str) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    key.hash(&mut h);
+    h.finish()
+}
+
+/// Diffs two versions of a policy.
+pub fn diff(old: &Document, new: &Document) -> DocumentDiff {
+    let oc = segment::clauses(old);
+    let nc = segment::clauses(new);
+    let oh: Vec<u64> = oc.iter().map(|c| hash_key(&c.key)).collect();
+    let nh: Vec<u64> = nc.iter().map(|c| hash_key(&c.key)).collect();
+    let alignment = sections::align(old, new, &oc, &nc, &oh, &nh);
+    let mut vocab = words::Vocabulary::default();
+    let ob: Vec<Vec<u32>> = oc.iter().map(|c| vocab.bag(&c.key)).collect();
+    let nb: Vec<Vec<u32>> = nc.iter().map(|c| vocab.bag(&c.key)).collect();
+    let os: Vec<usize> = oc.iter().map(|c| c.section).collect();
+    let ns: Vec<usize> = nc.iter().map(|c| c.section).collect();
+    let input = clauses::Clauses {
+        old_sections: &os,
+        new_sections: &ns,
+        old_hashes: &oh,
+        new_hashes: &nh,
+        old_bags: &ob,
+        new_bags: &nb,
+    };
+    let links = clauses::match_clauses(&input, &alignment);
+    build(old, new, &oc, &nc, &alignment, links)
+}
+
+/// Where a change goes in reading order: (new clause position, removed after, old position).
+type Place = (usize, u8, usize);
+
+fn build(
+    old: &Document,
+    new: &Document,
+    oc: &[Clause],
+    nc: &[Clause],
+    alignment: &sections::Alignment,
+    links: Vec<Link>,
+) -> DocumentDiff {
+    let heading = |doc: &Document, s: Option<usize>| s.and_then(|s| doc.sections[s].heading.clone());
+    // Anchors for removed clauses: the new position of each old clause that stayed.
+    let mut anchor: Vec<Option<usize>> = vec![None; oc.len()];
+    for link in &links {
+        match link {
+            Link::Equal { old, new } => anchor[*old] = Some(*new),
+            Link::Reworded { old, new } => old.iter().for_each(|&o| anchor[o] = Some(new[0])),
+            _ => {}
+        }
+    }
+    let mut last = 0usize;
+    let mut removed_place: Vec<usize> = vec![0; oc.len()];
+    for (o, a) in anchor.iter().enumerate() {
+        if let Some(n) = a {
+            last = *n + 1;
+        }
+        removed_place[o] = last;
+    }
+    let join =
+        |cs: &[Clause], idx: &[usize]| idx.iter().map(|&i| cs[i].text.as_str()).collect::<Vec<_>>().join(" ");
+    let join_key =
+        |cs: &[Clause], idx: &[usize]| idx.iter().map(|&i| cs[i].key.as_str()).collect::<Vec<_>>().join(" ");
+    let mut changes: Vec<(Place, Change)> = Vec::new();
+    let mut touched_old = vec![false; old.sections.len()];
+    let mut touched_new = vec![false; new.sections.len()];
+    let (old_region, new_region) = sections::regions(alignment);
+    // A removed clause sits, in the new version, in the section of the clause
+    // before its place when that is still in its region, else in its section's pair.
+    let removed_section = |o: usize, os: usize| {
+        let place = removed_place[o];
+        match place.checked_sub(1).map(|n| nc[n].section) {
+            Some(ns) if new_region[ns] == old_region[os] => Some(ns),
+            _ => alignment.old_to_new[os],
+        }
+    };
+    for link in links {
+        let change = match link {
+            Link::Equal { .. } => continue,
+            Link::Reworded { old: o, new: n } => {
+                if join_key(oc, &o) == join_key(nc, &n) {
+                    continue; // only the sentence boundaries moved
+                }
+                let (old_text, new_text) = (join(oc, &o), join(nc, &n));
+                let (ops, sim) = words::word_diff(&old_text, &new_text);
+                touched_old[oc[o[0]].section] = true;
+                touched_new[nc[n[0]].section] = true;
+                let change = Change {
+                    kind: ChangeKind::Reworded,
+                    old_section: heading(old, Some(oc[o[0]].section)),
+                    new_section: heading(new, Some(nc[n[0]].section)),
+                    old: Some(old_text),
+                    new: Some(new_text),
+                    similarity: Some(round2(sim)),
+                    words: Some(ops),
+                };
+                ((n[0], 0, o[0]), change)
+            }
+            Link::Moved { old: o, new: n } => {
+                let (os, ns) = (oc[o].section, nc[n].section);
+                touched_old[os] = true;
+                touched_new[ns] = true;
+                let same_section = old_region[os] == new_region[ns];
+                let (ops, sim) = words::word_diff(&oc[o].text, &nc[n].text);
+                let identical = oc[o].key == nc[n].key;
+                let kind = if same_section && !identical { ChangeKind::Reworded } else { ChangeKind::Moved };
+                let change = Change {
+                    kind,
+                    old_section: heading(old, Some(os)),
+                    new_section: heading(new, Some(ns)),
+                    old: Some(oc[o].text.clone()),
+                    new: Some(nc[n].text.clone()),
+                    similarity: Some(round2(sim)),
+                    words: if identical { None } else { Some(ops) },
+                };
+                ((n, 0, o), change)
+            }
+            Link::Removed(o) => {
+                let os = oc[o].section;
+                touched_old[os] = true;
+                let change = Change {
+                    kind: ChangeKind::Removed,
+                    old_section: heading(old, Some(os)),
+                    new_section: heading(new, removed_section(o, os)),
+                    old: Some(oc[o].text.clone()),
+                    new: None,
+                    similarity: None,
+                    words: None,
+                };
+                ((removed_place[o], 1, o), change)
+            }
+            Link::Added(n) => {
+                let ns = nc[n].section;
+                touched_new[ns] = true;
+                let change = Change {
+                    kind: ChangeKind::Added,
+                    old_section: heading(old, alignment.new_to_old[ns]),
+                    new_section: heading(new, Some(ns)),
+                    old: None,
+                    new: Some(nc[n].text.clone()),
+                    similarity: None,
+                    words: None,
+                };
+                ((n, 0, 0), change)
+            }
+        };
+        changes.push(change);
+    }
+    // Removed clauses sort before the new clause at their place.
+    changes.sort_by_key(|((n, sub, o), _)| (*n, 1 - *sub, *o));
+    let changes: Vec<Change> = changes.into_iter().map(|(_, c)| c).collect();
+
+    let sections = section_changes(old, new, alignment, &touched_old, &touched_new);
+    let mut summary = Summary::default();
+    for c in &changes {
+        match c.kind {
+            ChangeKind::Added => summary.added += 1,
+            ChangeKind::Removed => summary.removed += 1,
+            ChangeKind::Reworded => summary.reworded += 1,
+            ChangeKind::Moved => summary.moved += 1,
+        }
+    }
+    for s in &sections {
+        match s.status {
+            SectionStatus::Added => summary.sections_added += 1,
+            SectionStatus::Removed => summary.sections_removed += 1,
+            SectionStatus::Renamed => summary.sections_renamed += 1,
+            _ => {}
+        }
+    }
+    DocumentDiff { summary, sections, changes }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The sections of both versions with their status, in new reading order.
+fn section_changes(
+    old: &Document,
+    new: &Document,
+    alignment: &sections::Alignment,
+    touched_old: &[bool],
+    touched_new: &[bool],
+) -> Vec<SectionChange> {
+    let moved = sections::moved(alignment);
+    let mut out = Vec::new();
+    let mut next_old = 0;
+    let removed = |o: usize| SectionChange {
+        status: SectionStatus::Removed,
+        old_heading: old.sections[o].heading.clone(),
+        new_heading: None,
+        old_path: Some(old.sections[o].path.clone()),
+        new_path: None,
+    };
+    for (n, section) in new.sections.iter().enumerate() {
+        let Some(o) = alignment.new_to_old[n] else {
+            out.push(SectionChange {
+                status: SectionStatus::Added,
+                old_heading: None,
+                new_heading: section.heading.clone(),
+                old_path: None,
+                new_path: Some(section.path.clone()),
+            });
+            continue;
+        };
+        if !moved[n] {
+            while next_old < o {
+                if alignment.old_to_new[next_old].is_none() {
+                    out.push(removed(next_old));
+                }
+                next_old += 1;
+            }
+            next_old = next_old.max(o + 1);
+        }
+        let old_section = &old.sections[o];
+        let heading_key = |h: &Option<String>| h.as_deref().map(segment::key);
+        let status = if heading_key(&old_section.heading) != heading_key(&section.heading) {
+            SectionStatus::Renamed
+        } else if moved[n] {
+            SectionStatus::Moved
+        } else if touched_old[o] || touched_new[n] {
+            SectionStatus::Changed
+        } else {
+            SectionStatus::Unchanged
+        };
+        out.push(SectionChange {
+            status,
+            old_heading: old_section.heading.clone(),
+            new_heading: section.heading.clone(),
+            old_path: Some(old_section.path.clone()),
+            new_path: Some(section.path.clone()),
+        });
+    }
+    for o in next_old..old.sections.len() {
+        if alignment.old_to_new[o].is_none() {
+            out.push(removed(o));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,316 @@
+//! Clause alignment: within each pair of aligned sections a sequence diff
+//! (`similar`, Patience) over the clause keys; then the removed and added clauses
+//! of each changed stretch pair by similarity into rewordings (one to one, one
+//! split in several, several merged into one); then clauses that left one place
+//! and appear in another, unchanged or nearly, pair as moves.
+//!
+//! Pairing never compares every clause with every other on large inputs: a
+//! rare-word index proposes the candidates.
+
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap;
+use similar::{capture_diff_slices, Algorithm, DiffOp};
+
+use super::sections::{regions, Alignment};
+use super::words::{dice, union};
+
+/// How a clause of one version relates to the other version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    /// Same key, same place.
+    Equal {
+        old: usize,
+        new: usize,
+    },
+    /// Same clause in other words: one old to several new (split), several to one
+    /// (merge), or one to one.
+    Reworded {
+        old: Vec<usize>,
+        new: Vec<usize>,
+    },
+    /// The same (or nearly the same) clause at another place.
+    Moved {
+        old: usize,
+        new: usize,
+    },
+    Removed(usize),
+    Added(usize),
+}
+
+/// Minimum bag-of-words similarity of a reworded pair within a changed stretch.
+const REWORDED: f64 = 0.5;
+/// The same, for a stretch of exactly one removed and one added clause.
+const REWORDED_IN_PLACE: f64 = 0.34;
+/// Minimum similarity of a clause found at another place to count as moved.
+const MOVED: f64 = 0.8;
+/// A split or merge takes a neighbouring clause when the match gets better and most
+/// of the neighbour's words come from the other side.
+const EXTEND_CONTAINED: f64 = 0.6;
+
+fn extends(with: f64, without: f64, part: &[u32], other: &[u32]) -> bool {
+    with > without && !part.is_empty() && containment(part, other) >= EXTEND_CONTAINED
+}
+
+/// Share of the words of `part` (a sorted bag) that `whole` holds.
+fn containment(part: &[u32], whole: &[u32]) -> f64 {
+    dice(part, whole) * (part.len() + whole.len()) as f64 / (2 * part.len()) as f64
+}
+
+/// The inputs of clause matching for one pair of documents.
+pub struct Clauses<'a> {
+    /// Section index of each clause.
+    pub old_sections: &'a [usize],
+    pub new_sections: &'a [usize],
+    pub old_hashes: &'a [u64],
+    pub new_hashes: &'a [u64],
+    /// Sorted word-id bags of the clause keys.
+    pub old_bags: &'a [Vec<u32>],
+    pub new_bags: &'a [Vec<u32>],
+}
+
+/// Matches the clauses of two versions.
+pub fn match_clauses(c: &Clauses<'_>, alignment: &Alignment) -> Vec<Link> {
+    let (old_region, new_region) = regions(alignment);
+    let count = alignment.new_to_old.len() + 1;
+    let by_region = |sections: &[usize], region: &[usize]| {
+        let mut v: Vec<Vec<usize>> = vec![Vec::new(); count];
+        for (i, &s) in sections.iter().enumerate() {
+            v[region[s]].push(i);
+        }
+        v
+    };
+    let old_by = by_region(c.old_sections, &old_region);
+    let new_by = by_region(c.new_sections, &new_region);
+    let mut links = Vec::new();
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    for (a, b) in old_by.iter().zip(&new_by) {
+        let ah: Vec<u64> = a.iter().map(|&i| c.old_hashes[i]).collect();
+        let bh: Vec<u64> = b.iter().map(|&i| c.new_hashes[i]).collect();
+        let (mut hunk_old, mut hunk_new) = (Vec::new(), Vec::new());
+        for op in capture_diff_slices(Algorithm::Patience, &ah, &bh) {
+            match op {
+                DiffOp::Equal { old_index, new_index, len } => {
+                    pair_hunk(c, &hunk_old, &hunk_new, &mut links, &mut removed, &mut added);
+                    hunk_old.clear();
+                    hunk_new.clear();
+                    for k in 0..len {
+                        links.push(Link::Equal { old: a[old_index + k], new: b[new_index + k] });
+                    }
+                }
+                _ => {
+                    let (_, old_range, new_range) = op.as_tag_tuple();
+                    hunk_old.extend(old_range.map(|i| a[i]));
+                    hunk_new.extend(new_range.map(|i| b[i]));
+                }
+            }
+        }
+        pair_hunk(c, &hunk_old, &hunk_new, &mut links, &mut removed, &mut added);
+    }
+    removed.sort_unstable();
+    added.sort_unstable();
+    pair_moves(c, removed, added, &mut links);
+    links
+}
+
+/// Pairs the removed and added clauses of one changed stretch into rewordings;
+/// what stays unpaired goes to the pools.
+fn pair_hunk(
+    c: &Clauses<'_>,
+    olds: &[usize],
+    news: &[usize],
+    links: &mut Vec<Link>,
+    removed: &mut Vec<usize>,
+    added: &mut Vec<usize>,
+) {
+    if olds.is_empty() || news.is_empty() {
+        removed.extend_from_slice(olds);
+        added.extend_from_slice(news);
+        return;
+    }
+    // One clause replaced by one at the same place is a rewording on less evidence.
+    let threshold = if olds.len() == 1 && news.len() == 1 { REWORDED_IN_PLACE } else { REWORDED };
+    let pairs = best_pairs(c, olds, news, threshold, true);
+    let mut old_group: Vec<Option<usize>> = vec![None; olds.len()];
+    let mut new_group: Vec<Option<usize>> = vec![None; news.len()];
+    let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+    for (i, j, _) in pairs {
+        old_group[i] = Some(groups.len());
+        new_group[j] = Some(groups.len());
+        groups.push((vec![i], vec![j]));
+    }
+    // Splits and merges: take unpaired neighbours while they make the match better.
+    for (g, group) in groups.iter_mut().enumerate() {
+        loop {
+            let (os, ns) = &*group;
+            let old_bag = os.iter().fold(Vec::new(), |acc, &i| union(&acc, &c.old_bags[olds[i]]));
+            let new_bag = ns.iter().fold(Vec::new(), |acc, &j| union(&acc, &c.new_bags[news[j]]));
+            let current = dice(&old_bag, &new_bag);
+            let mut best: Option<(f64, bool, usize)> = None;
+            if os.len() == 1 {
+                let (lo, hi) = (ns[0], ns[ns.len() - 1]);
+                for j in [lo.wrapping_sub(1), hi + 1] {
+                    if j < news.len() && new_group[j].is_none() {
+                        let part = &c.new_bags[news[j]];
+                        let s = dice(&old_bag, &union(&new_bag, part));
+                        if extends(s, current, part, &old_bag) && best.is_none_or(|b| s > b.0) {
+                            best = Some((s, false, j));
+                        }
+                    }
+                }
+            }
+            if ns.len() == 1 {
+                let (lo, hi) = (os[0], os[os.len() - 1]);
+                for i in [lo.wrapping_sub(1), hi + 1] {
+                    if i < olds.len() && old_group[i].is_none() {
+                        let part = &c.old_bags[olds[i]];
+                        let s = dice(&union(&old_bag, part), &new_bag);
+                        if extends(s, current, part, &new_bag) && best.is_none_or(|b| s > b.0) {
+                            best = Some((s, true, i));
+                        }
+                    }
+                }
+            }
+            match best {
+                Some((_, true, i)) => {
+                    old_group[i] = Some(g);
+                    let os = &mut group.0;
+                    os.push(i);
+                    os.sort_unstable();
+                }
+                Some((_, false, j)) => {
+                    new_group[j] = Some(g);
+                    let ns = &mut group.1;
+                    ns.push(j);
+                    ns.sort_unstable();
+                }
+                None => break,
+            }
+        }
+    }
+    for (os, ns) in groups {
+        links.push(Link::Reworded {
+            old: os.into_iter().map(|i| olds[i]).collect(),
+            new: ns.into_iter().map(|j| news[j]).collect(),
+        });
+    }
+    removed.extend(olds.iter().enumerate().filter(|(i, _)| old_group[*i].is_none()).map(|(_, &o)| o));
+    added.extend(news.iter().enumerate().filter(|(j, _)| new_group[*j].is_none()).map(|(_, &n)| n));
+}
+
+/// Pairs clauses left over anywhere: identical keys first, then near-identical ones.
+fn pair_moves(c: &Clauses<'_>, removed: Vec<usize>, added: Vec<usize>, links: &mut Vec<Link>) {
+    let mut by_hash: FxHashMap<u64, VecDeque<usize>> = FxHashMap::default();
+    for &n in &added {
+        by_hash.entry(c.new_hashes[n]).or_default().push_back(n);
+    }
+    let mut taken: rustc_hash::FxHashSet<usize> = Default::default();
+    let mut left_old = Vec::new();
+    for o in removed {
+        match by_hash.get_mut(&c.old_hashes[o]).and_then(VecDeque::pop_front) {
+            Some(n) => {
+                taken.insert(n);
+                links.push(Link::Moved { old: o, new: n });
+            }
+            None => left_old.push(o),
+        }
+    }
+    let left_new: Vec<usize> = added.into_iter().filter(|n| !taken.contains(n)).collect();
+    let pairs = best_pairs(c, &left_old, &left_new, MOVED, false);
+    let mut old_done = vec![false; left_old.len()];
+    let mut new_done = vec![false; left_new.len()];
+    for (i, j, _) in pairs {
+        old_done[i] = true;
+        new_done[j] = true;
+        links.push(Link::Moved { old: left_old[i], new: left_new[j] });
+    }
+    links.extend(left_old.iter().zip(&old_done).filter(|(_, d)| !**d).map(|(&o, _)| Link::Removed(o)));
+    links.extend(left_new.iter().zip(&new_done).filter(|(_, d)| !**d).map(|(&n, _)| Link::Added(n)));
+}
+
+/// Greedy one-to-one pairing by bag similarity ≥ `threshold`, best first (ties to
+/// the pair closest in relative position). Returns (old pos, new pos, score).
+fn best_pairs(
+    c: &Clauses<'_>,
+    olds: &[usize],
+    news: &[usize],
+    threshold: f64,
+    positional: bool,
+) -> Vec<(usize, usize, f64)> {
+    if olds.is_empty() || news.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(f64, f64, usize, usize)> = Vec::new();
+    let mut consider = |i: usize, j: usize| {
+        let (o, n) = (olds[i], news[j]);
+        if c.old_hashes[o] == c.new_hashes[n] {
+            return; // identical keys are moves, found elsewhere
+        }
+        let (a, b) = (&c.old_bags[o], &c.new_bags[n]);
+        // Dice can't reach the threshold when the sizes differ too much.
+        let (la, lb) = (a.len() as f64, b.len() as f64);
+        if 2.0 * la.min(lb) / (la + lb).max(1.0) < threshold {
+            return;
+        }
+        let s = dice(a, b);
+        if s >= threshold {
+            let dist = if positional {
+                (i as f64 / olds.len() as f64 - j as f64 / news.len() as f64).abs()
+            } else {
+                (o as f64 - n as f64).abs()
+            };
+            scored.push((s, dist, i, j));
+        }
+    };
+    if olds.len() * news.len() <= 4096 {
+        for i in 0..olds.len() {
+            for j in 0..news.len() {
+                consider(i, j);
+            }
+        }
+    } else {
+        // Candidates share a word that few of the new clauses hold.
+        let mut postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (j, &n) in news.iter().enumerate() {
+            let bag = &c.new_bags[n];
+            for (k, &w) in bag.iter().enumerate() {
+                if k == 0 || bag[k - 1] != w {
+                    postings.entry(w).or_default().push(j as u32);
+                }
+            }
+        }
+        let limit = 64.max(news.len() / 50);
+        let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+        for (i, &o) in olds.iter().enumerate() {
+            counts.clear();
+            let bag = &c.old_bags[o];
+            for (k, &w) in bag.iter().enumerate() {
+                if k > 0 && bag[k - 1] == w {
+                    continue;
+                }
+                if let Some(p) = postings.get(&w).filter(|p| p.len() <= limit) {
+                    for &j in p {
+                        *counts.entry(j).or_default() += 1;
+                    }
+                }
+            }
+            let mut cands: Vec<(u32, u32)> = counts.iter().map(|(&j, &n)| (n, j)).collect();
+            cands.sort_unstable_by(|x, y| y.cmp(x));
+            for &(_, j) in cands.iter().take(24) {
+                consider(i, j as usize);
+            }
+        }
+    }
+    scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.total_cmp(&y.1)).then((x.2, x.3).cmp(&(y.2, y.3))));
+    let mut old_used = vec![false; olds.len()];
+    let mut new_used = vec![false; news.len()];
+    let mut out = Vec::new();
+    for (s, _, i, j) in scored {
+        if !old_used[i] && !new_used[j] {
+            old_used[i] = true;
+            new_used[j] = true;
+            out.push((i, j, s));
+        }
+    }
+    out
+}

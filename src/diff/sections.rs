@@ -1,0 +1,188 @@
+//! Section alignment: which section of the old version is which of the new.
+//!
+//! Identical heading paths pair first, then identical headings, then what is left
+//! pairs by the similarity of headings and bodies, so a renamed section (same body,
+//! other heading) and a section whose heading and body both changed a little are
+//! still one section. A document without headings is one untitled section, which
+//! pairs with the other's untitled section.
+
+use rustc_hash::FxHashMap;
+
+use super::segment::{key, Clause};
+use super::words::{dice, Vocabulary};
+use crate::document::Document;
+
+/// The pairing of sections, both ways.
+#[derive(Debug, Clone, Default)]
+pub struct Alignment {
+    pub old_to_new: Vec<Option<usize>>,
+    pub new_to_old: Vec<Option<usize>>,
+}
+
+/// Below this score two sections are not the same section.
+const MIN_SCORE: f64 = 0.5;
+
+/// Aligns the sections of two documents; `*_hashes` are the clause key hashes.
+pub fn align(
+    old: &Document,
+    new: &Document,
+    old_clauses: &[Clause],
+    new_clauses: &[Clause],
+    old_hashes: &[u64],
+    new_hashes: &[u64],
+) -> Alignment {
+    let mut a =
+        Alignment { old_to_new: vec![None; old.sections.len()], new_to_old: vec![None; new.sections.len()] };
+    let heading_key = |h: &Option<String>| h.as_deref().map(key).unwrap_or_default();
+    let old_heads: Vec<String> = old.sections.iter().map(|s| heading_key(&s.heading)).collect();
+    let new_heads: Vec<String> = new.sections.iter().map(|s| heading_key(&s.heading)).collect();
+    let path_key = |path: &[String], head: &str| {
+        let mut k: Vec<String> = path.iter().take(path.len().saturating_sub(1)).map(|p| key(p)).collect();
+        k.push(head.to_string());
+        k.join("\u{1f}")
+    };
+    let old_paths: Vec<String> =
+        old.sections.iter().zip(&old_heads).map(|(s, h)| path_key(&s.path, h)).collect();
+    let new_paths: Vec<String> =
+        new.sections.iter().zip(&new_heads).map(|(s, h)| path_key(&s.path, h)).collect();
+    pair_identical(&mut a, &old_paths, &new_paths);
+    pair_identical(&mut a, &old_heads, &new_heads);
+
+    let old_left: Vec<usize> = (0..old.sections.len()).filter(|&i| a.old_to_new[i].is_none()).collect();
+    let new_left: Vec<usize> = (0..new.sections.len()).filter(|&i| a.new_to_old[i].is_none()).collect();
+    if old_left.is_empty() || new_left.is_empty() {
+        return a;
+    }
+    // Bodies as bags of clause hashes and of words; headings as bags of words.
+    let mut vocab = Vocabulary::default();
+    let body = |clauses: &[Clause], hashes: &[u64], sections: &[usize], vocab: &mut Vocabulary| {
+        let mut hash_bags: FxHashMap<usize, Vec<u64>> = FxHashMap::default();
+        let mut word_bags: FxHashMap<usize, Vec<u32>> = FxHashMap::default();
+        for (c, h) in clauses.iter().zip(hashes) {
+            if sections.binary_search(&c.section).is_ok() {
+                hash_bags.entry(c.section).or_default().push(*h);
+                word_bags.entry(c.section).or_default().extend(vocab.bag(&c.key));
+            }
+        }
+        hash_bags.values_mut().for_each(|v| v.sort_unstable());
+        word_bags.values_mut().for_each(|v| v.sort_unstable());
+        (hash_bags, word_bags)
+    };
+    let (old_hash_bags, old_word_bags) = body(old_clauses, old_hashes, &old_left, &mut vocab);
+    let (new_hash_bags, new_word_bags) = body(new_clauses, new_hashes, &new_left, &mut vocab);
+    let (empty_h, empty): (Vec<u64>, Vec<u32>) = (Vec::new(), Vec::new());
+    let new_head_bags: FxHashMap<usize, Vec<u32>> =
+        new_left.iter().map(|&n| (n, vocab.bag(&new_heads[n]))).collect();
+    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+    for &o in &old_left {
+        let oh = vocab.bag(&old_heads[o]);
+        let ohb = old_hash_bags.get(&o).unwrap_or(&empty_h);
+        let owb = old_word_bags.get(&o).unwrap_or(&empty);
+        for &n in &new_left {
+            let nh = new_head_bags.get(&n).unwrap_or(&empty);
+            let nhb = new_hash_bags.get(&n).unwrap_or(&empty_h);
+            let nwb = new_word_bags.get(&n).unwrap_or(&empty);
+            let head = if oh.is_empty() || nh.is_empty() { 0.0 } else { dice(&oh, nh) };
+            let score = if owb.is_empty() && nwb.is_empty() {
+                head
+            } else if owb.is_empty() || nwb.is_empty() {
+                0.0
+            } else {
+                let clauses = dice(ohb, nhb);
+                let words = dice(owb, nwb);
+                clauses.max(0.5 * head + 0.5 * words).max(if words >= 0.75 { words } else { 0.0 })
+            };
+            if score >= MIN_SCORE {
+                candidates.push((score, o, n));
+            }
+        }
+    }
+    // Best first; ties go to the pair closest in position.
+    let pos = |o: usize, n: usize| {
+        (o as f64 / old.sections.len() as f64 - n as f64 / new.sections.len() as f64).abs()
+    };
+    candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(pos(x.1, x.2).total_cmp(&pos(y.1, y.2))));
+    for (_, o, n) in candidates {
+        if a.old_to_new[o].is_none() && a.new_to_old[n].is_none() {
+            a.old_to_new[o] = Some(n);
+            a.new_to_old[n] = Some(o);
+        }
+    }
+    a
+}
+
+/// Pairs sections whose keys are equal, the k-th occurrence with the k-th.
+fn pair_identical(a: &mut Alignment, old_keys: &[String], new_keys: &[String]) {
+    let mut by_key: FxHashMap<&str, std::collections::VecDeque<usize>> = FxHashMap::default();
+    for (i, k) in old_keys.iter().enumerate() {
+        if a.old_to_new[i].is_none() {
+            by_key.entry(k.as_str()).or_default().push_back(i);
+        }
+    }
+    for (n, k) in new_keys.iter().enumerate() {
+        if a.new_to_old[n].is_some() {
+            continue;
+        }
+        if let Some(o) = by_key.get_mut(k.as_str()).and_then(|q| q.pop_front()) {
+            a.old_to_new[o] = Some(n);
+            a.new_to_old[n] = Some(o);
+        }
+    }
+}
+
+/// New sections whose pairing breaks the old order: the pairs outside the longest
+/// increasing run of old indices, read in new order.
+pub fn moved(a: &Alignment) -> Vec<bool> {
+    let pairs: Vec<(usize, usize)> =
+        a.new_to_old.iter().enumerate().filter_map(|(n, o)| o.map(|o| (n, o))).collect();
+    let mut moved = vec![false; a.new_to_old.len()];
+    // Longest increasing subsequence of old indices (patience sorting).
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
+    for (i, &(_, o)) in pairs.iter().enumerate() {
+        let pos = tails.partition_point(|&t| pairs[t].1 < o);
+        if pos > 0 {
+            prev[i] = Some(tails[pos - 1]);
+        }
+        if pos == tails.len() {
+            tails.push(i);
+        } else {
+            tails[pos] = i;
+        }
+    }
+    let mut in_lis = vec![false; pairs.len()];
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        in_lis[i] = true;
+        cur = prev[i];
+    }
+    for (i, &(n, _)) in pairs.iter().enumerate() {
+        moved[n] = !in_lis[i];
+    }
+    moved
+}
+
+/// Regions: each pair of aligned sections with the unpaired sections that follow
+/// it on either side (a heading inserted or dropped inside a section must not
+/// make its text look moved). Unpaired sections before the first pair form
+/// region 0; the region of a pair is 1 + the new section's index.
+/// Returns the region of every old and every new section.
+pub fn regions(a: &Alignment) -> (Vec<usize>, Vec<usize>) {
+    let mut new_region = vec![0; a.new_to_old.len()];
+    let mut current = 0;
+    for (n, o) in a.new_to_old.iter().enumerate() {
+        if o.is_some() {
+            current = n + 1;
+        }
+        new_region[n] = current;
+    }
+    let mut old_region = vec![0; a.old_to_new.len()];
+    let mut current = 0;
+    for (o, n) in a.old_to_new.iter().enumerate() {
+        if let Some(n) = n {
+            current = n + 1;
+        }
+        old_region[o] = current;
+    }
+    (old_region, new_region)
+}

@@ -1,0 +1,204 @@
+//! The differ's behaviour on small documents, one behaviour a test.
+
+use super::*;
+use crate::normalize::normalize_markdown;
+
+fn d(old: &str, new: &str) -> DocumentDiff {
+    diff(&normalize_markdown(old), &normalize_markdown(new))
+}
+
+fn kinds(diff: &DocumentDiff) -> Vec<ChangeKind> {
+    diff.changes.iter().map(|c| c.kind).collect()
+}
+
+const POLICY: &str = "# Privacy Policy\n\nThis policy explains what we do with your data. It applies to all our services.\n\n\
+## Information We Collect\n\nWe collect your name and e-mail address when you register. We collect usage data automatically.\n\n\
+- Account data such as your password.\n- Payment data such as your card number.\n\n\
+## Cookies\n\nWe use cookies to remember your preferences. You can disable cookies in your browser settings.\n\n\
+## Sharing\n\nWe may share data with partners. We never sell your personal data to anyone.\n\n\
+## Contact\n\nWrite to privacy@example.com with any question about this policy.\n";
+
+#[test]
+fn a_document_diffed_with_itself_has_no_changes() {
+    let r = d(POLICY, POLICY);
+    assert!(r.is_empty(), "{r:#?}");
+}
+
+#[test]
+fn cosmetic_edits_are_not_changes() {
+    let cosmetic = POLICY
+        .replace("We collect usage data automatically.", "We collect usage\ndata  automatically.")
+        .replace("- Account", "* Account")
+        .replace("We may", "We\u{a0}may")
+        .replace("never sell", "*never* sell")
+        .replace("what we do", "what we **do**");
+    let r = d(POLICY, &cosmetic);
+    assert!(r.is_empty(), "{r:#?}");
+    let quotes = POLICY.replace("This policy", "This \u{201c}policy\u{201d}");
+    let quotes2 = POLICY.replace("This policy", "This \"policy\"");
+    assert!(d(&quotes, &quotes2).is_empty());
+}
+
+#[test]
+fn a_changed_word_is_a_rewording_with_a_word_diff() {
+    let r = d(POLICY, &POLICY.replace("We may share data", "We will share data"));
+    assert_eq!(kinds(&r), [ChangeKind::Reworded]);
+    let c = &r.changes[0];
+    assert_eq!(c.old.as_deref(), Some("We may share data with partners."));
+    assert_eq!(c.new.as_deref(), Some("We will share data with partners."));
+    assert_eq!(c.similarity, Some(0.83));
+    assert_eq!(c.old_section.as_deref(), Some("Sharing"));
+    let ops: Vec<_> = c.words.as_ref().unwrap().iter().map(|w| (w.op, w.text.as_str())).collect();
+    assert_eq!(ops[1], (WordOpKind::Delete, "may"));
+    assert_eq!(ops[2], (WordOpKind::Insert, "will"));
+    assert_eq!(r.sections.iter().filter(|s| s.status == SectionStatus::Changed).count(), 1);
+}
+
+#[test]
+fn added_and_removed_clauses_are_reported_one_by_one() {
+    let new = POLICY.replace("We collect usage data automatically.", "").replace(
+        "any question about this policy.",
+        "any question about this policy. We answer within 30 days.",
+    );
+    let r = d(POLICY, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Removed, ChangeKind::Added]);
+    assert_eq!(r.changes[0].old.as_deref(), Some("We collect usage data automatically."));
+    assert_eq!(r.changes[1].new.as_deref(), Some("We answer within 30 days."));
+    assert_eq!((r.summary.added, r.summary.removed), (1, 1));
+}
+
+#[test]
+fn a_renamed_section_is_renamed_not_removed_and_added() {
+    let r = d(POLICY, &POLICY.replace("## Cookies", "## Cookies and Similar Technologies"));
+    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+    assert_eq!(r.summary.sections_renamed, 1);
+    let s = r.sections.iter().find(|s| s.status == SectionStatus::Renamed).unwrap();
+    assert_eq!(s.old_heading.as_deref(), Some("Cookies"));
+    assert_eq!(s.new_heading.as_deref(), Some("Cookies and Similar Technologies"));
+}
+
+#[test]
+fn a_paragraph_moved_to_another_section_is_moved() {
+    let new = POLICY
+        .replace("We use cookies to remember your preferences. You can disable cookies in your browser settings.\n\n", "")
+        .replace(
+            "## Contact\n\n",
+            "## Contact\n\nWe use cookies to remember your preferences. You can disable cookies in your browser settings.\n\n",
+        );
+    let r = d(POLICY, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Moved, ChangeKind::Moved]);
+    assert_eq!(r.changes[0].old_section.as_deref(), Some("Cookies"));
+    assert_eq!(r.changes[0].new_section.as_deref(), Some("Contact"));
+}
+
+#[test]
+fn a_reordered_section_is_moved_and_its_clauses_unchanged() {
+    let cookies = "## Cookies\n\nWe use cookies to remember your preferences. You can disable cookies in your browser settings.\n\n";
+    let new = POLICY.replace(cookies, "").replace("## Contact", &format!("{cookies}## Contact"));
+    let r = d(POLICY, &new);
+    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+    assert!(r.sections.iter().any(|s| s.status == SectionStatus::Moved));
+}
+
+#[test]
+fn new_and_dropped_sections_report_each_clause() {
+    let new = POLICY.replace(
+        "## Contact",
+        "## Your Rights\n\nYou may ask for a copy of your data. You may ask us to delete it.\n\n## Contact",
+    );
+    let r = d(POLICY, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Added, ChangeKind::Added]);
+    assert_eq!(r.summary.sections_added, 1);
+    let back = d(&new, POLICY);
+    assert_eq!(kinds(&back), [ChangeKind::Removed, ChangeKind::Removed]);
+    assert_eq!(back.summary.sections_removed, 1);
+}
+
+#[test]
+fn a_clause_split_in_two_is_one_rewording() {
+    let new = POLICY.replace(
+        "We collect your name and e-mail address when you register.",
+        "We collect your name when you register. We also collect your e-mail address.",
+    );
+    let r = d(POLICY, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Reworded], "{r:#?}");
+    assert_eq!(
+        r.changes[0].new.as_deref(),
+        Some("We collect your name when you register. We also collect your e-mail address.")
+    );
+    let merged = d(&new, POLICY);
+    assert_eq!(kinds(&merged), [ChangeKind::Reworded]);
+}
+
+#[test]
+fn documents_without_headings_diff_too() {
+    let r = d("First sentence here. Second one here.\n", "First sentence here. Second one there.\n");
+    assert_eq!(kinds(&r), [ChangeKind::Reworded]);
+    assert_eq!(r.changes[0].new_section, None);
+}
+
+#[test]
+fn deep_nesting_keeps_paths() {
+    let old = "# P\n\n## A\n\n### B\n\n#### C\n\nDeep text stays here.\n\n## D\n\n### B\n\nOther text.\n";
+    let new = old.replace("Other text.", "Other words.");
+    let r = d(old, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Reworded]);
+    assert_eq!(r.changes[0].new_section.as_deref(), Some("B"));
+    let changed = r.sections.iter().find(|s| s.status == SectionStatus::Changed).unwrap();
+    assert_eq!(changed.new_path.as_deref(), Some(&["P".to_string(), "D".into(), "B".into()][..]));
+}
+
+#[test]
+fn changes_follow_the_new_reading_order() {
+    let new = POLICY
+        .replace("It applies to all our services.", "It applies to every service we offer.")
+        .replace("We never sell", "We do not sell")
+        .replace("We use cookies to remember your preferences. ", "");
+    let r = d(POLICY, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Reworded, ChangeKind::Removed, ChangeKind::Reworded]);
+}
+
+#[test]
+fn a_heading_inserted_inside_a_section_moves_no_text() {
+    let new = POLICY.replace("- Account data", "### Kinds of data\n\n- Account data");
+    let r = d(POLICY, &new);
+    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+    assert_eq!(r.summary.sections_added, 1);
+    let back = d(&new, POLICY);
+    assert!(back.changes.is_empty(), "{:#?}", back.changes);
+    assert_eq!(back.summary.sections_removed, 1);
+}
+
+#[test]
+fn a_changed_number_and_an_inserted_qualifier_are_rewordings() {
+    let new = POLICY
+        .replace("We collect usage data automatically.", "We collect usage data automatically for 30 days.")
+        .replace("We never sell your personal data", "We never sell or rent your personal data");
+    let r = d(POLICY, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Reworded, ChangeKind::Reworded]);
+    let numbers =
+        d("## Retention\n\nWe keep logs for 30 days.\n", "## Retention\n\nWe keep logs for 90 days.\n");
+    assert_eq!(kinds(&numbers), [ChangeKind::Reworded]);
+}
+
+#[test]
+fn list_items_and_table_rows_are_clauses() {
+    let old = "## Data\n\n- Name\n- E-mail address\n- Phone number\n\n| Kind | Kept |\n|---|---|\n| Logs | 30 days |\n| Backups | 1 year |\n";
+    let new =
+        old.replace("- Phone number\n", "- Phone number\n- Postal address\n").replace("1 year", "2 years");
+    let r = d(old, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Added, ChangeKind::Reworded], "{r:#?}");
+    assert_eq!(r.changes[0].new.as_deref(), Some("Postal address"));
+    assert_eq!(r.changes[1].new.as_deref(), Some("Backups | 2 years"));
+}
+
+#[test]
+fn a_sentence_added_next_to_a_rewording_stays_an_addition() {
+    let new = POLICY.replace(
+        "We may share data with partners.",
+        "We may share limited data with partners. Partners must protect it under contract.",
+    );
+    let r = d(POLICY, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Reworded, ChangeKind::Added], "{r:#?}");
+    assert_eq!(r.changes[0].new.as_deref(), Some("We may share limited data with partners."));
+}

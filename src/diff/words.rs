@@ -1,0 +1,294 @@
+//! Word level: the word diff of a reworded clause, its similarity, and the cheap
+//! bag-of-words measure used to pair candidate clauses.
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use similar::{capture_diff_slices, Algorithm, DiffOp};
+
+use super::segment::key;
+
+/// One run of a word-level diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WordOp {
+    pub op: WordOpKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WordOpKind {
+    Equal,
+    Delete,
+    Insert,
+}
+
+/// Splits text into tokens: runs of letters/digits, runs of white space, and
+/// single other characters. Concatenated they give the text back.
+pub fn tokens(text: &str) -> Vec<&str> {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Class {
+        Word,
+        Space,
+        Other,
+    }
+    let class = |c: char| {
+        if c.is_alphanumeric() {
+            Class::Word
+        } else if c.is_whitespace() {
+            Class::Space
+        } else {
+            Class::Other
+        }
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut prev: Option<Class> = None;
+    for (i, c) in text.char_indices() {
+        let cl = class(c);
+        if let Some(p) = prev {
+            if p != cl || cl == Class::Other {
+                out.push(&text[start..i]);
+                start = i;
+            }
+        }
+        prev = Some(cl);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+fn is_word(token: &str) -> bool {
+    token.chars().next().is_some_and(char::is_alphanumeric)
+}
+
+/// The token's comparison key: cosmetic differences (quote style, emphasis) vanish.
+fn token_key(token: &str) -> String {
+    if token.chars().all(char::is_whitespace) {
+        " ".to_string()
+    } else {
+        key(token)
+    }
+}
+
+/// The word diff of two clauses and their similarity (matched words over all
+/// words, Dice: 2·matched / (old + new)). Equal runs show the new text.
+pub fn word_diff<'a>(old: &'a str, new: &'a str) -> (Vec<WordOp>, f64) {
+    let old_tokens = tokens(old);
+    let new_tokens = tokens(new);
+    let old_keys: Vec<String> = old_tokens.iter().map(|t| token_key(t)).collect();
+    let new_keys: Vec<String> = new_tokens.iter().map(|t| token_key(t)).collect();
+    // Keys that vanish (a lone `*`) are dropped from both sides.
+    let old_idx: Vec<usize> = (0..old_keys.len()).filter(|&i| !old_keys[i].is_empty()).collect();
+    let new_idx: Vec<usize> = (0..new_keys.len()).filter(|&i| !new_keys[i].is_empty()).collect();
+    let ok: Vec<&str> = old_idx.iter().map(|&i| old_keys[i].as_str()).collect();
+    let nk: Vec<&str> = new_idx.iter().map(|&i| new_keys[i].as_str()).collect();
+    let ops = capture_diff_slices(Algorithm::Myers, &ok, &nk);
+    let mut runs: Vec<(WordOpKind, Vec<&'a str>)> = Vec::new();
+    let mut push = |kind: WordOpKind, token: &'a str| match runs.last_mut() {
+        Some((k, v)) if *k == kind => v.push(token),
+        _ => runs.push((kind, vec![token])),
+    };
+    let (mut matched, mut old_words, mut new_words) = (0usize, 0usize, 0usize);
+    for op in ops {
+        let (tag, old_range, new_range) = op.as_tag_tuple();
+        match op {
+            DiffOp::Equal { .. } => {
+                for i in new_range {
+                    let t = new_tokens[new_idx[i]];
+                    if is_word(t) {
+                        matched += 1;
+                        old_words += 1;
+                        new_words += 1;
+                    }
+                    push(WordOpKind::Equal, t);
+                }
+            }
+            _ => {
+                let _ = tag;
+                for i in old_range {
+                    let t = old_tokens[old_idx[i]];
+                    old_words += usize::from(is_word(t));
+                    push(WordOpKind::Delete, t);
+                }
+                for i in new_range {
+                    let t = new_tokens[new_idx[i]];
+                    new_words += usize::from(is_word(t));
+                    push(WordOpKind::Insert, t);
+                }
+            }
+        }
+    }
+    let similarity =
+        if old_words + new_words == 0 { 1.0 } else { 2.0 * matched as f64 / (old_words + new_words) as f64 };
+    (tidy(runs), similarity)
+}
+
+/// Readable runs: white space (or one punctuation mark) alone between two changes joins them, so
+/// "may share" → "will give" reads as one replacement, deletions before insertions.
+fn tidy(runs: Vec<(WordOpKind, Vec<&str>)>) -> Vec<WordOp> {
+    let runs: Vec<(WordOpKind, String)> = runs.into_iter().map(|(k, v)| (k, v.concat())).collect();
+    let mut out: Vec<WordOp> = Vec::new();
+    let mut i = 0;
+    while i < runs.len() {
+        if runs[i].0 == WordOpKind::Equal {
+            out.push(WordOp { op: WordOpKind::Equal, text: runs[i].1.clone() });
+            i += 1;
+            continue;
+        }
+        // A stretch of changes, absorbing white-space-only equal runs between them.
+        let (mut del, mut ins) = (String::new(), String::new());
+        let mut j = i;
+        while j < runs.len() {
+            let (kind, text) = &runs[j];
+            match kind {
+                WordOpKind::Delete => del.push_str(text),
+                WordOpKind::Insert => ins.push_str(text),
+                WordOpKind::Equal => {
+                    // White space, or one punctuation mark ("2024-12" → "2025-06").
+                    let thin = text.chars().all(char::is_whitespace)
+                        || text.chars().count() == 1 && !text.starts_with(char::is_alphanumeric);
+                    let bridge = thin && runs.get(j + 1).is_some_and(|r| r.0 != WordOpKind::Equal);
+                    if !bridge {
+                        break;
+                    }
+                    del.push_str(text);
+                    ins.push_str(text);
+                }
+            }
+            j += 1;
+        }
+        if !del.is_empty() {
+            out.push(WordOp { op: WordOpKind::Delete, text: del });
+        }
+        if !ins.is_empty() {
+            out.push(WordOp { op: WordOpKind::Insert, text: ins });
+        }
+        i = j;
+    }
+    out
+}
+
+/// Interns lowercase words as ids, for bag-of-words comparisons.
+#[derive(Default)]
+pub struct Vocabulary {
+    ids: FxHashMap<String, u32>,
+    /// How many bags hold each word.
+    pub df: Vec<u32>,
+}
+
+impl Vocabulary {
+    /// The sorted multiset of word ids of a clause key (lowercase, plural `s` dropped).
+    pub fn bag(&mut self, key: &str) -> Vec<u32> {
+        let mut bag: Vec<u32> = Vec::new();
+        for word in key.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            let lower;
+            let word = if word.chars().any(char::is_uppercase) {
+                lower = word.to_lowercase();
+                lower.as_str()
+            } else {
+                word
+            };
+            // A light stem: "year" and "years" are one word for similarity.
+            let word = match word.strip_suffix('s') {
+                Some(stem) if stem.len() >= 3 && !stem.ends_with('s') => stem,
+                _ => word,
+            };
+            let id = match self.ids.get(word) {
+                Some(&id) => id,
+                None => {
+                    let id = self.ids.len() as u32;
+                    self.ids.insert(word.to_string(), id);
+                    self.df.push(0);
+                    id
+                }
+            };
+            bag.push(id);
+        }
+        bag.sort_unstable();
+        let mut distinct = bag.clone();
+        distinct.dedup();
+        for id in distinct {
+            self.df[id as usize] += 1;
+        }
+        bag
+    }
+}
+
+/// Dice coefficient of two sorted bags: 2·|a ∩ b| / (|a| + |b|).
+pub fn dice<T: Ord>(a: &[T], b: &[T]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * common as f64 / (a.len() + b.len()) as f64
+}
+
+/// Merges two sorted bags (the bag of two clauses read as one).
+pub fn union(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut v = Vec::with_capacity(a.len() + b.len());
+    v.extend_from_slice(a);
+    v.extend_from_slice(b);
+    v.sort_unstable();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaced_word_is_one_delete_and_one_insert() {
+        let (ops, sim) = word_diff("We may share data with partners.", "We will share data with partners.");
+        let ops: Vec<(WordOpKind, &str)> = ops.iter().map(|o| (o.op, o.text.as_str())).collect();
+        assert_eq!(
+            ops,
+            [
+                (WordOpKind::Equal, "We "),
+                (WordOpKind::Delete, "may"),
+                (WordOpKind::Insert, "will"),
+                (WordOpKind::Equal, " share data with partners."),
+            ]
+        );
+        assert!((sim - 0.83).abs() < 0.01, "{sim}");
+    }
+
+    #[test]
+    fn neighbouring_changes_read_as_one_replacement() {
+        let (ops, _) = word_diff("We may share data.", "We will give data.");
+        let texts: Vec<&str> = ops.iter().map(|o| o.text.as_str()).collect();
+        assert_eq!(texts, ["We ", "may share", "will give", " data."]);
+    }
+
+    #[test]
+    fn a_changed_date_reads_as_one_replacement() {
+        let (ops, _) = word_diff("Updated 2024-12-16.", "Updated 2025-06-06.");
+        let texts: Vec<&str> = ops.iter().map(|o| o.text.as_str()).collect();
+        assert_eq!(texts, ["Updated ", "2024-12-16", "2025-06-06", "."]);
+    }
+
+    #[test]
+    fn quote_style_is_not_a_word_change() {
+        let (ops, sim) = word_diff("We don\u{2019}t sell.", "We don't sell.");
+        assert_eq!(ops.len(), 1);
+        assert_eq!(sim, 1.0);
+    }
+
+    #[test]
+    fn tokens_give_the_text_back() {
+        let t = "Hello,  world — it's 2.5%!";
+        assert_eq!(tokens(t).concat(), t);
+    }
+}

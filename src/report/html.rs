@@ -1,0 +1,118 @@
+//! The HTML report: one self-contained page (inline style, no script, nothing
+//! fetched), with the same content as the Markdown report: `<del>`/`<ins>` inside
+//! reworded clauses.
+
+use crate::diff::{ChangeKind, DocumentDiff, SectionStatus, WordOp, WordOpKind};
+use crate::source::SourceInfo;
+
+const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}\
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}\
+ul{padding-left:1.2rem}li{margin:.4rem 0}.kind{font-weight:600;margin-right:.4rem}\
+del{background:#fde2e1;color:#8b1a10}ins{background:#dcf5dc;color:#13591a;text-decoration:none}\
+.added .kind{color:#13591a}.removed .kind{color:#8b1a10}.moved .kind{color:#0b5394}.reworded .kind{color:#7a5b00}\
+.summary{background:#f4f4f4;padding:.5rem .8rem;border-radius:4px}code{font-size:.9em}";
+
+/// Escapes text for HTML element content and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn words(ops: &[WordOp]) -> String {
+    ops.iter()
+        .map(|op| match op.op {
+            WordOpKind::Equal => escape(&op.text),
+            WordOpKind::Delete => format!("<del>{}</del>", escape(&op.text)),
+            WordOpKind::Insert => format!("<ins>{}</ins>", escape(&op.text)),
+        })
+        .collect()
+}
+
+fn describe(info: &SourceInfo) -> String {
+    let mut s = format!("<code>{}</code>", escape(&info.source));
+    if let Some(ts) = &info.timestamp {
+        if !info.source.contains(ts.as_str()) {
+            s.push_str(&format!(" (capture {})", escape(ts)));
+        }
+    }
+    s
+}
+
+/// The HTML page.
+pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo) -> String {
+    let title = new.title.as_deref().or(old.title.as_deref()).unwrap_or("the policy");
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Changes to {t}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>Changes to {t}</h1>\n\
+         <ul>\n<li>Old: {}</li>\n<li>New: {}</li>\n</ul>\n<p class=\"summary\">{}</p>\n",
+        describe(old),
+        describe(new),
+        escape(&super::summary_line(diff)),
+        t = escape(title),
+    );
+    let name = |h: &Option<String>| format!("“{}”", escape(h.as_deref().unwrap_or("(untitled)")));
+    let notable: Vec<_> = diff
+        .sections
+        .iter()
+        .filter(|s| !matches!(s.status, SectionStatus::Unchanged | SectionStatus::Changed))
+        .collect();
+    if !notable.is_empty() {
+        out.push_str("<h2>Sections</h2>\n<ul>\n");
+        for s in notable {
+            let line = match s.status {
+                SectionStatus::Renamed => {
+                    format!("Renamed: {} → {}", name(&s.old_heading), name(&s.new_heading))
+                }
+                SectionStatus::Added => format!("Added: {}", name(&s.new_heading)),
+                SectionStatus::Removed => format!("Removed: {}", name(&s.old_heading)),
+                _ => format!("Moved: {}", name(&s.new_heading)),
+            };
+            out.push_str(&format!("<li>{line}</li>\n"));
+        }
+        out.push_str("</ul>\n");
+    }
+    let mut current: Option<Option<&str>> = None;
+    for change in &diff.changes {
+        let section = super::change_section(change);
+        if current != Some(section) {
+            if current.is_some() {
+                out.push_str("</ul>\n");
+            }
+            out.push_str(&format!("<h2>{}</h2>\n<ul>\n", escape(section.unwrap_or("(untitled)"))));
+            current = Some(section);
+        }
+        let text = |t: &Option<String>| escape(t.as_deref().unwrap_or_default());
+        let (class, label, body) = match change.kind {
+            ChangeKind::Added => ("added", "Added".to_string(), format!("<ins>{}</ins>", text(&change.new))),
+            ChangeKind::Removed => {
+                ("removed", "Removed".to_string(), format!("<del>{}</del>", text(&change.old)))
+            }
+            ChangeKind::Reworded => (
+                "reworded",
+                "Reworded".to_string(),
+                change.words.as_deref().map(words).unwrap_or_else(|| text(&change.new)),
+            ),
+            ChangeKind::Moved => (
+                "moved",
+                format!("Moved from {}", name(&change.old_section)),
+                change.words.as_deref().map(words).unwrap_or_else(|| text(&change.new)),
+            ),
+        };
+        out.push_str(&format!("<li class=\"{class}\"><span class=\"kind\">{label}:</span>{body}</li>\n"));
+    }
+    if current.is_some() {
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}

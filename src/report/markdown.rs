@@ -1,0 +1,125 @@
+//! The Markdown report: a summary, the section changes, then each changed clause
+//! under its section heading, with `~~deleted~~` and `**inserted**` words
+//! (`<del>`/`<ins>` where a run begins or ends with punctuation).
+
+use crate::diff::{ChangeKind, DocumentDiff, SectionStatus, WordOp, WordOpKind};
+use crate::source::SourceInfo;
+
+/// Escapes the characters that would turn clause text into markup.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '*' | '_' | '~' | '`' | '[' | ']' | '<' | '>' | '#' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Emphasis around a run, with its outer white space kept outside the markers
+/// (`**word** `, never `**word **`, which Markdown does not read as bold).
+fn mark(text: &str, marker: &str) -> String {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return text.to_string();
+    }
+    let lead = &text[..text.len() - text.trim_start().len()];
+    let trail = &text[text.trim_end().len()..];
+    // Emphasis next to punctuation (`**, United States**`) is not read as emphasis
+    // by CommonMark; the HTML tags always are.
+    let edges_are_words =
+        trimmed.starts_with(char::is_alphanumeric) && trimmed.ends_with(char::is_alphanumeric);
+    if !edges_are_words {
+        let tag = if marker == "~~" { "del" } else { "ins" };
+        return format!("{lead}<{tag}>{}</{tag}>{trail}", escape(trimmed));
+    }
+    format!("{lead}{marker}{}{marker}{trail}", escape(trimmed))
+}
+
+fn words(ops: &[WordOp]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<WordOpKind> = None;
+    for op in ops {
+        match op.op {
+            WordOpKind::Equal => out.push_str(&escape(&op.text)),
+            WordOpKind::Delete => out.push_str(&mark(&op.text, "~~")),
+            WordOpKind::Insert => {
+                // `~~a~~**b**` reads as one word; a space keeps them apart.
+                if prev == Some(WordOpKind::Delete) && !out.ends_with(char::is_whitespace) {
+                    out.push(' ');
+                }
+                out.push_str(&mark(&op.text, "**"));
+            }
+        }
+        prev = Some(op.op);
+    }
+    out
+}
+
+fn describe(info: &SourceInfo) -> String {
+    let mut s = format!("`{}`", info.source);
+    if let Some(ts) = &info.timestamp {
+        if !info.source.contains(ts.as_str()) {
+            s.push_str(&format!(" (capture {ts})"));
+        }
+    }
+    s
+}
+
+/// The Markdown report.
+pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo) -> String {
+    let mut out = String::new();
+    let title = new.title.as_deref().or(old.title.as_deref()).unwrap_or("the policy");
+    out.push_str(&format!("# Changes to {}\n\n", escape(title)));
+    out.push_str(&format!("- Old: {}\n- New: {}\n\n", describe(old), describe(new)));
+    out.push_str(&format!("**Summary:** {}\n", super::summary_line(diff)));
+    let name = |h: &Option<String>| format!("“{}”", escape(h.as_deref().unwrap_or("(untitled)")));
+    let notable: Vec<_> = diff
+        .sections
+        .iter()
+        .filter(|s| !matches!(s.status, SectionStatus::Unchanged | SectionStatus::Changed))
+        .collect();
+    if !notable.is_empty() {
+        out.push_str("\n## Sections\n\n");
+        for s in notable {
+            let line = match s.status {
+                SectionStatus::Renamed => {
+                    format!("- Renamed: {} → {}", name(&s.old_heading), name(&s.new_heading))
+                }
+                SectionStatus::Added => format!("- Added: {}", name(&s.new_heading)),
+                SectionStatus::Removed => format!("- Removed: {}", name(&s.old_heading)),
+                _ => format!("- Moved: {}", name(&s.new_heading)),
+            };
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    let mut current: Option<Option<&str>> = None;
+    for change in &diff.changes {
+        let section = super::change_section(change);
+        if current != Some(section) {
+            out.push_str(&format!("\n## {}\n\n", escape(section.unwrap_or("(untitled)"))));
+            current = Some(section);
+        }
+        let text = |t: &Option<String>| escape(t.as_deref().unwrap_or_default());
+        let line = match change.kind {
+            ChangeKind::Added => format!("- **Added:** {}", text(&change.new)),
+            ChangeKind::Removed => {
+                format!("- **Removed:** {}", mark(change.old.as_deref().unwrap_or(""), "~~"))
+            }
+            ChangeKind::Reworded => format!(
+                "- **Reworded:** {}",
+                change.words.as_deref().map(words).unwrap_or_else(|| text(&change.new))
+            ),
+            ChangeKind::Moved => format!(
+                "- **Moved** from {}: {}",
+                name(&change.old_section),
+                change.words.as_deref().map(words).unwrap_or_else(|| text(&change.new))
+            ),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}

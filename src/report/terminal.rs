@@ -1,0 +1,116 @@
+//! The terminal report: section headings, each changed clause on its own line,
+//! deletions red and struck through and insertions green inside reworded clauses,
+//! and a summary line. Without colour (NO_COLOR, `--color never`, a pipe) the word
+//! changes read as `[-deleted-]{+inserted+}`, as wdiff writes them.
+
+use crate::diff::{ChangeKind, DocumentDiff, SectionStatus, WordOp, WordOpKind};
+use crate::source::SourceInfo;
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const RED: &str = "\x1b[31m";
+const RED_STRUCK: &str = "\x1b[31;9m";
+const GREEN: &str = "\x1b[32m";
+const CYAN: &str = "\x1b[36m";
+const YELLOW: &str = "\x1b[33m";
+
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.color && !text.is_empty() {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn words(&self, ops: &[WordOp]) -> String {
+        let mut out = String::new();
+        for op in ops {
+            match (op.op, self.color) {
+                (WordOpKind::Equal, _) => out.push_str(&op.text),
+                (WordOpKind::Delete, true) => out.push_str(&self.paint(RED_STRUCK, &op.text)),
+                (WordOpKind::Insert, true) => out.push_str(&self.paint(GREEN, &op.text)),
+                (WordOpKind::Delete, false) => out.push_str(&format!("[-{}-]", op.text)),
+                (WordOpKind::Insert, false) => out.push_str(&format!("{{+{}+}}", op.text)),
+            }
+        }
+        out
+    }
+}
+
+fn describe(info: &SourceInfo) -> String {
+    let mut s = info.source.clone();
+    if let Some(ts) = &info.timestamp {
+        if !info.source.contains(ts.as_str()) {
+            s.push_str(&format!(" (capture {ts})"));
+        }
+    }
+    s
+}
+
+/// The terminal report; `color` adds ANSI styles.
+pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo, color: bool) -> String {
+    let p = Painter { color };
+    let mut out = String::new();
+    out.push_str(&p.paint(RED, &format!("--- {}", describe(old))));
+    out.push('\n');
+    out.push_str(&p.paint(GREEN, &format!("+++ {}", describe(new))));
+    out.push('\n');
+    let notable: Vec<_> = diff
+        .sections
+        .iter()
+        .filter(|s| !matches!(s.status, SectionStatus::Unchanged | SectionStatus::Changed))
+        .collect();
+    if !notable.is_empty() {
+        out.push('\n');
+        out.push_str(&p.paint(BOLD, "Sections"));
+        out.push('\n');
+        for s in notable {
+            let name = |h: &Option<String>| h.clone().unwrap_or_else(|| "(untitled)".into());
+            let line = match s.status {
+                SectionStatus::Renamed => {
+                    format!("  renamed  {} → {}", name(&s.old_heading), name(&s.new_heading))
+                }
+                SectionStatus::Added => p.paint(GREEN, &format!("  added    {}", name(&s.new_heading))),
+                SectionStatus::Removed => p.paint(RED, &format!("  removed  {}", name(&s.old_heading))),
+                _ => format!("  moved    {}", name(&s.new_heading)),
+            };
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    let mut current: Option<Option<&str>> = None;
+    for change in &diff.changes {
+        let section = super::change_section(change);
+        if current != Some(section) {
+            out.push('\n');
+            out.push_str(&p.paint(BOLD, &format!("== {} ==", section.unwrap_or("(untitled)"))));
+            out.push('\n');
+            current = Some(section);
+        }
+        let text = |t: &Option<String>| t.clone().unwrap_or_default();
+        let line = match change.kind {
+            ChangeKind::Added => p.paint(GREEN, &format!("+ {}", text(&change.new))),
+            ChangeKind::Removed => p.paint(RED, &format!("- {}", text(&change.old))),
+            ChangeKind::Reworded => {
+                let body = change.words.as_deref().map(|w| p.words(w)).unwrap_or_else(|| text(&change.new));
+                format!("{} {body}", p.paint(YELLOW, "~"))
+            }
+            ChangeKind::Moved => {
+                let from = change.old_section.as_deref().unwrap_or("(untitled)");
+                let body = change.words.as_deref().map(|w| p.words(w)).unwrap_or_else(|| text(&change.new));
+                format!("{} {body}", p.paint(CYAN, &format!("> moved from \"{from}\":")))
+            }
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&p.paint(BOLD, &super::summary_line(diff)));
+    out.push('\n');
+    out
+}

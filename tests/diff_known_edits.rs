@@ -1,0 +1,260 @@
+//! The known-edit benchmark (issue 4) at a fixed seed on the base policies in
+//! `tests/fixtures/known-edits/`: policydiff must find every known edit of every kind
+//! (precision and recall ≥ 0.95 each), report every cosmetic-only pair unchanged, and
+//! beat the sentence-level baseline. The full run is
+//! `cargo run --release --example known_edits` (see KNOWN_EDITS.md).
+
+#[path = "../examples/known_edits/baseline.rs"]
+#[allow(dead_code)]
+mod baseline;
+#[path = "../examples/known_edits/engine.rs"]
+#[allow(dead_code)]
+mod engine;
+#[path = "../examples/known_edits/gen.rs"]
+#[allow(dead_code)]
+mod gen;
+#[path = "../examples/known_edits/score.rs"]
+#[allow(dead_code)]
+mod score;
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde_json::json;
+
+use crate::gen::{Expected, Pair, KINDS};
+use crate::score::{Score, Tally};
+
+const PAIRS: usize = 60;
+const SEED: u64 = 1;
+
+fn pairs() -> &'static [Pair] {
+    static PAIRS_CELL: OnceLock<Vec<Pair>> = OnceLock::new();
+    PAIRS_CELL.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known-edits");
+        let bases = gen::load_corpus(&dir).expect("fixture policies are readable");
+        assert_eq!(bases.len(), 8, "6 Princeton texts and 2 OTA documents");
+        gen::generate(&bases, PAIRS, SEED, false)
+    })
+}
+
+fn policydiff_score() -> &'static Score {
+    static CELL: OnceLock<Score> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let mut score = Score::new();
+        for pair in pairs() {
+            let report = engine::policydiff_json(&pair.old, &pair.new).expect("policydiff::diff is built");
+            score.add(pair, &report);
+        }
+        score
+    })
+}
+
+fn baseline_score() -> &'static Score {
+    static CELL: OnceLock<Score> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let mut score = Score::new();
+        for pair in pairs() {
+            score.add(pair, &baseline::diff_json(&pair.old, &pair.new));
+        }
+        score
+    })
+}
+
+fn tally(score: &Score, kind: &str) -> Tally {
+    score.kinds.get(kind).copied().unwrap_or_default()
+}
+
+fn assert_kind(kind: &str) {
+    let score = policydiff_score();
+    let t = tally(score, kind);
+    let misses: Vec<String> = score
+        .misses
+        .iter()
+        .filter(|m| m.expected.as_ref().map_or(m.reported.iter().any(|r| r.kind == kind), |e| e.kind == kind))
+        .map(|m| format!("pair {}: expected {:?}, reported {:?}", m.pair, m.expected, m.reported))
+        .collect();
+    assert!(
+        t.precision() >= 0.95 && t.recall() >= 0.95,
+        "{kind}: precision {:.3}, recall {:.3} ({t:?})\n{}",
+        t.precision(),
+        t.recall(),
+        misses.join("\n")
+    );
+}
+
+#[test]
+fn the_generator_makes_every_kind_of_edit_and_cosmetic_pairs() {
+    let pairs = pairs();
+    assert_eq!(pairs.len(), PAIRS);
+    for kind in KINDS {
+        let n = pairs.iter().flat_map(|p| &p.expected).filter(|e| e.kind == kind).count();
+        assert!(n >= 10, "only {n} {kind} edits");
+    }
+    assert_eq!(pairs.iter().filter(|p| p.cosmetic).count(), PAIRS / 5);
+    for pair in pairs {
+        // Both sides are what the Markdown reader makes of the Markdown.
+        assert_eq!(
+            policydiff::normalize::normalize_markdown(&pair.new_markdown),
+            pair.new,
+            "pair {}",
+            pair.id
+        );
+        assert_eq!(
+            policydiff::normalize::normalize_markdown(&pair.old_markdown),
+            pair.old,
+            "pair {}",
+            pair.id
+        );
+        if pair.cosmetic {
+            assert_ne!(pair.old_markdown, pair.new_markdown);
+            assert_eq!(gen::folded(&pair.old), gen::folded(&pair.new));
+        } else {
+            assert_ne!(pair.old, pair.new);
+        }
+    }
+}
+
+#[test]
+fn the_generator_is_repeatable() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known-edits");
+    let bases = gen::load_corpus(&dir).unwrap();
+    let again = gen::generate(&bases, 10, SEED, false);
+    for (a, b) in again.iter().zip(pairs()) {
+        assert_eq!(a.new_markdown, b.new_markdown);
+        assert_eq!(a.expected, b.expected);
+    }
+}
+
+#[test]
+fn the_scorer_counts_only_the_right_kind_with_the_right_text() {
+    let pair = Pair {
+        id: 0,
+        base: "hand-made".into(),
+        cosmetic: false,
+        what: vec![],
+        old_markdown: String::new(),
+        new_markdown: String::new(),
+        old: Default::default(),
+        new: Default::default(),
+        expected: vec![
+            Expected {
+                kind: "reworded",
+                old: Some("We may share data.".into()),
+                new: Some("We will share data.".into()),
+            },
+            Expected {
+                kind: "moved",
+                old: Some("We use cookies.".into()),
+                new: Some("We use cookies.".into()),
+            },
+            Expected {
+                kind: "renamed",
+                old: Some("Cookies".into()),
+                new: Some("Cookies and Similar Technologies".into()),
+            },
+        ],
+    };
+    let report = json!({
+        "schema": "policydiff.diff/1",
+        "summary": {"added": 1, "removed": 1, "reworded": 1, "moved": 0,
+                    "sections_added": 0, "sections_removed": 0, "sections_renamed": 1},
+        "sections": [
+            {"status": "renamed", "old_heading": "Cookies", "new_heading": "Cookies and Similar Technologies"},
+            {"status": "unchanged", "old_heading": "Rights", "new_heading": "Rights"}
+        ],
+        "changes": [
+            // Quotes and white space do not matter.
+            {"kind": "reworded", "old": "We  may share data.", "new": "We will share\u{a0}data."},
+            // A move reported as removed + added is two false positives and a miss.
+            {"kind": "removed", "old": "We use cookies.", "new": null},
+            {"kind": "added", "old": null, "new": "We use cookies."}
+        ]
+    });
+    let mut score = Score::new();
+    score.add(&pair, &report);
+    let t = |k: &str| tally(&score, k);
+    assert_eq!(t("reworded"), Tally { expected: 1, reported: 1, tp: 1 });
+    assert_eq!(t("renamed"), Tally { expected: 1, reported: 1, tp: 1 });
+    assert_eq!(t("moved"), Tally { expected: 1, reported: 0, tp: 0 });
+    assert_eq!(t("removed"), Tally { expected: 0, reported: 1, tp: 0 });
+    assert_eq!(t("added"), Tally { expected: 0, reported: 1, tp: 0 });
+    assert_eq!(t("moved").recall(), 0.0);
+    assert_eq!(t("added").precision(), 0.0);
+    // The missed move lists what was reported about its text instead.
+    let miss = score.misses.iter().find(|m| m.expected.as_ref().is_some_and(|e| e.kind == "moved")).unwrap();
+    assert_eq!(miss.reported.len(), 2);
+}
+
+#[test]
+fn a_cosmetic_pair_counts_as_unchanged_only_when_nothing_is_reported() {
+    let mut pair = pairs().iter().find(|p| p.cosmetic).cloned().unwrap();
+    pair.id = 0;
+    let mut score = Score::new();
+    let empty =
+        json!({"summary": {"added": 0, "removed": 0}, "sections": [{"status": "unchanged"}], "changes": []});
+    score.add(&pair, &empty);
+    let noisy = json!({"summary": {"added": 0, "reworded": 1}, "sections": [],
+                       "changes": [{"kind": "reworded", "old": "It’s", "new": "It's"}]});
+    score.add(&pair, &noisy);
+    assert_eq!((score.cosmetic_pairs, score.cosmetic_unchanged, score.cosmetic_spurious), (2, 1, 1));
+    assert_eq!(score.total(), Tally::default(), "cosmetic pairs are not in the per-kind figures");
+}
+
+#[test]
+fn the_baseline_finds_no_moves_or_renames_and_reports_cosmetic_changes() {
+    let score = baseline_score();
+    assert_eq!(tally(score, "moved").tp, 0);
+    assert_eq!(tally(score, "renamed").tp, 0);
+    assert!(tally(score, "reworded").recall() > 0.5, "{score:?}");
+    assert!(score.cosmetic_share() < 1.0);
+}
+
+#[test]
+fn policydiff_finds_added_clauses() {
+    assert_kind("added");
+}
+
+#[test]
+fn policydiff_finds_removed_clauses() {
+    assert_kind("removed");
+}
+
+#[test]
+fn policydiff_finds_reworded_clauses() {
+    assert_kind("reworded");
+}
+
+#[test]
+fn policydiff_finds_moved_clauses() {
+    assert_kind("moved");
+}
+
+#[test]
+fn policydiff_finds_renamed_sections() {
+    assert_kind("renamed");
+}
+
+#[test]
+fn policydiff_reports_every_cosmetic_only_pair_unchanged() {
+    let score = policydiff_score();
+    let spurious: Vec<String> = score
+        .misses
+        .iter()
+        .filter(|m| pairs()[m.pair].cosmetic)
+        .map(|m| format!("pair {} ({}): {:?}", m.pair, pairs()[m.pair].what.join(", "), m.reported))
+        .collect();
+    assert_eq!(score.cosmetic_unchanged, score.cosmetic_pairs, "{}", spurious.join("\n"));
+}
+
+#[test]
+fn policydiff_beats_the_sentence_baseline() {
+    let (ours, base) = (policydiff_score(), baseline_score());
+    assert!(
+        ours.total().f1() > base.total().f1(),
+        "F1 {:.3} vs baseline {:.3}",
+        ours.total().f1(),
+        base.total().f1()
+    );
+    assert!(ours.cosmetic_share() > base.cosmetic_share());
+}
