@@ -48,9 +48,31 @@ impl DateSpec {
     }
 }
 
+/// As precise as it was given: `2018`, `2018-05`, `2018-05-25`, or a 14-digit
+/// timestamp, so that printing a DATE and parsing it again gives the same span.
 impl fmt::Display for DateSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.start())
+        let (s, e) = (self.start, self.end);
+        let midnight = s.time() == chrono::NaiveTime::MIN;
+        let last_second = |d: NaiveDate| d.and_hms_opt(23, 59, 59) == Some(e);
+        let last_of_month = |d: NaiveDate| {
+            let next = if d.month() == 12 {
+                NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)
+            };
+            next.and_then(|n| n.pred_opt())
+        };
+        let day = s.date();
+        if midnight && day.ordinal() == 1 && NaiveDate::from_ymd_opt(day.year(), 12, 31).is_some_and(last_second) {
+            write!(f, "{}", s.format("%Y"))
+        } else if midnight && day.day() == 1 && last_of_month(day).is_some_and(last_second) {
+            write!(f, "{}", s.format("%Y-%m"))
+        } else if midnight && last_second(day) {
+            write!(f, "{}", s.format("%Y-%m-%d"))
+        } else {
+            write!(f, "{}", self.start())
+        }
     }
 }
 
@@ -179,6 +201,23 @@ mod tests {
         ] {
             let d: DateSpec = input.parse().unwrap();
             assert_eq!((d.start().as_str(), d.end().as_str()), (start, end), "{input}");
+        }
+    }
+
+    #[test]
+    fn a_date_prints_as_precisely_as_it_was_given() {
+        for (given, printed) in [
+            ("2018", "2018"),
+            ("2018-05", "2018-05"),
+            ("2018-12", "2018-12"),
+            ("2018-02", "2018-02"),
+            ("20180525", "2018-05-25"),
+            ("20180525093211", "20180525093211"),
+            ("2018-05-25T09:32:11Z", "20180525093211"),
+        ] {
+            let date: DateSpec = given.parse().unwrap();
+            assert_eq!(date.to_string(), printed, "{given}");
+            assert_eq!(printed.parse::<DateSpec>().unwrap(), date, "{given} round-trips");
         }
     }
 
