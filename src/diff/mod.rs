@@ -123,20 +123,19 @@ pub fn diff(old: &Document, new: &Document) -> DocumentDiff {
     let oh: Vec<u64> = oc.iter().map(|c| hash_key(&c.key)).collect();
     let nh: Vec<u64> = nc.iter().map(|c| hash_key(&c.key)).collect();
     let alignment = sections::align(old, new, &oc, &nc, &oh, &nh);
-    let mut vocab = words::Vocabulary::default();
-    let ob: Vec<Vec<u32>> = oc.iter().map(|c| vocab.bag(&c.key)).collect();
-    let nb: Vec<Vec<u32>> = nc.iter().map(|c| vocab.bag(&c.key)).collect();
     let os: Vec<usize> = oc.iter().map(|c| c.section).collect();
     let ns: Vec<usize> = nc.iter().map(|c| c.section).collect();
-    let input = clauses::Clauses {
+    let mut input = clauses::Clauses {
         old_sections: &os,
         new_sections: &ns,
         old_hashes: &oh,
         new_hashes: &nh,
-        old_bags: &ob,
-        new_bags: &nb,
+        old_keys: oc.iter().map(|c| c.key.as_str()).collect(),
+        new_keys: nc.iter().map(|c| c.key.as_str()).collect(),
+        old_bags: vec![Vec::new(); oc.len()],
+        new_bags: vec![Vec::new(); nc.len()],
     };
-    let links = clauses::match_clauses(&input, &alignment);
+    let links = clauses::match_clauses(&mut input, &alignment);
     build(old, new, &oc, &nc, &alignment, links)
 }
 
