@@ -402,8 +402,8 @@ fn section_changes(
             new_path: Some(section.path.clone()),
         });
     }
-    for o in next_old..old.sections.len() {
-        if alignment.old_to_new[o].is_none() && !ghost_old[o] {
+    for (o, ghost) in ghost_old.iter().enumerate().skip(next_old) {
+        if alignment.old_to_new[o].is_none() && !ghost {
             out.push(removed(o));
         }
     }
