@@ -50,6 +50,9 @@ fn wechat_privacy_policy_adds_the_united_states() {
     assert!(d.changes.iter().all(|c| c.kind == ChangeKind::Reworded));
     insta::assert_snapshot!("wechat_pp_terminal", term);
     insta::assert_snapshot!("wechat_pp_markdown", md);
+    // The JSON report of a small real edit, byte for byte as `--format json` writes it.
+    let info = |s: &str| SourceInfo { source: s.into(), url: None, timestamp: None, title: None };
+    insta::assert_snapshot!("wechat_pp_json", report::json::render(&d, &info("old.md"), &info("new.md")));
 }
 
 #[test]
