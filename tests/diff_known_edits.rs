@@ -127,6 +127,37 @@ fn the_generator_is_repeatable() {
 }
 
 #[test]
+fn sentences_end_at_full_stops_but_not_after_abbreviations_or_initials() {
+    let text = "We share data with Acme Inc. and its affiliates. See e.g. Section 12. J. Smith decides. \
+                Questions? Write to us.";
+    let sentences: Vec<&str> = gen::split_sentences(text).into_iter().map(|r| &text[r]).collect();
+    assert_eq!(
+        sentences,
+        [
+            "We share data with Acme Inc. and its affiliates.",
+            "See e.g. Section 12.",
+            "J. Smith decides.",
+            "Questions?",
+            "Write to us."
+        ]
+    );
+}
+
+#[test]
+fn rewordings_swap_words_change_numbers_and_add_qualifiers() {
+    let options = gen::rewordings("We may keep your data for 30 days.");
+    for want in [
+        "We will keep your data for 30 days.",
+        "We may keep your data for 90 days.",
+        "We may keep your data for 30 days without your consent.",
+    ] {
+        assert!(options.iter().any(|o| o == want), "{want:?} not in {options:?}");
+    }
+    // Whole words only: "may" inside "mayor" is left alone.
+    assert!(!gen::rewordings("The mayor decides on the budget.").iter().any(|o| o.contains("willor")));
+}
+
+#[test]
 fn the_scorer_counts_only_the_right_kind_with_the_right_text() {
     let pair = Pair {
         id: 0,

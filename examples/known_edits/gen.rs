@@ -406,7 +406,7 @@ fn replace_word(s: &str, from: &str, to: &str) -> Option<String> {
 }
 
 /// The possible rewordings of a sentence.
-fn rewordings(s: &str) -> Vec<String> {
+pub fn rewordings(s: &str) -> Vec<String> {
     let mut out: Vec<String> = SWAPS.iter().filter_map(|(from, to)| replace_word(s, from, to)).collect();
     // A number: 30 → 90, 13 → 16.
     if let Some((start, len)) = first_number(s) {
