@@ -279,6 +279,13 @@ fn policydiff_reports_every_cosmetic_only_pair_unchanged() {
 }
 
 #[test]
+fn policydiff_reworded_changes_carry_a_word_diff_that_rebuilds_both_clauses() {
+    let score = policydiff_score();
+    assert!(score.reworded_reported > 0);
+    assert_eq!(score.words_rebuild, score.reworded_reported);
+}
+
+#[test]
 fn policydiff_beats_the_sentence_baseline() {
     let (ours, base) = (policydiff_score(), baseline_score());
     assert!(

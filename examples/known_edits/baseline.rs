@@ -7,7 +7,7 @@
 
 use policydiff::document::Document;
 use serde_json::{json, Value};
-use similar::{capture_diff_slices, Algorithm, DiffOp, TextDiff};
+use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffOp, TextDiff};
 
 /// Sentences of every block, in reading order.
 pub fn sentences(doc: &Document) -> Vec<String> {
@@ -29,6 +29,23 @@ pub fn sentences(doc: &Document) -> Vec<String> {
     out
 }
 
+/// A word-level diff in the schema's `words` form (adjacent ops of one kind merged).
+fn word_diff(old: &str, new: &str) -> Vec<Value> {
+    let mut ops: Vec<(&'static str, String)> = Vec::new();
+    for change in TextDiff::from_words(old, new).iter_all_changes() {
+        let op = match change.tag() {
+            ChangeTag::Equal => "equal",
+            ChangeTag::Delete => "delete",
+            ChangeTag::Insert => "insert",
+        };
+        match ops.last_mut() {
+            Some((last, text)) if *last == op => text.push_str(change.value()),
+            _ => ops.push((op, change.value().to_string())),
+        }
+    }
+    ops.into_iter().map(|(op, text)| json!({"op": op, "text": text})).collect()
+}
+
 /// The baseline's report of `old` → `new`.
 pub fn diff_json(old: &Document, new: &Document) -> Value {
     let a = sentences(old);
@@ -42,7 +59,8 @@ pub fn diff_json(old: &Document, new: &Document) -> Value {
                 (Some(o), Some(n)) => {
                     let ratio = TextDiff::from_chars(*o, *n).ratio();
                     if ratio >= 0.6 {
-                        changes.push(json!({"kind": "reworded", "old": o, "new": n, "similarity": ratio}));
+                        changes.push(json!({"kind": "reworded", "old": o, "new": n, "similarity": ratio,
+                                            "words": word_diff(o, n)}));
                     } else {
                         changes.push(json!({"kind": "removed", "old": o, "new": null}));
                         changes.push(json!({"kind": "added", "old": null, "new": n}));

@@ -41,6 +41,9 @@ pub struct Reported {
     pub kind: String,
     pub old: Option<String>,
     pub new: Option<String>,
+    /// For `reworded`: whether its `words` rebuild `old` (equal + delete) and `new`
+    /// (equal + insert); `false` when it has none.
+    pub words_rebuild: Option<bool>,
 }
 
 impl std::fmt::Display for Reported {
@@ -63,11 +66,9 @@ pub fn reported(report: &Value) -> Vec<Reported> {
     let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
     let mut out = Vec::new();
     for c in report.get("changes").and_then(Value::as_array).into_iter().flatten() {
-        out.push(Reported {
-            kind: text(c, "kind").unwrap_or_else(|| "?".into()),
-            old: text(c, "old"),
-            new: text(c, "new"),
-        });
+        let kind = text(c, "kind").unwrap_or_else(|| "?".into());
+        let words_rebuild = (kind == "reworded").then(|| words_rebuild(c));
+        out.push(Reported { kind, old: text(c, "old"), new: text(c, "new"), words_rebuild });
     }
     for s in report.get("sections").and_then(Value::as_array).into_iter().flatten() {
         let status = text(s, "status").unwrap_or_default();
@@ -77,9 +78,34 @@ pub fn reported(report: &Value) -> Vec<Reported> {
             "removed" => "section removed",
             _ => continue,
         };
-        out.push(Reported { kind: kind.into(), old: text(s, "old_heading"), new: text(s, "new_heading") });
+        out.push(Reported {
+            kind: kind.into(),
+            old: text(s, "old_heading"),
+            new: text(s, "new_heading"),
+            words_rebuild: None,
+        });
     }
     out
+}
+
+/// Whether a change's word-level diff gives back its old and new clause.
+fn words_rebuild(change: &Value) -> bool {
+    let Some(ops) = change.get("words").and_then(Value::as_array) else { return false };
+    let (mut old, mut new) = (String::new(), String::new());
+    for op in ops {
+        let text = op.get("text").and_then(Value::as_str).unwrap_or("");
+        match op.get("op").and_then(Value::as_str) {
+            Some("equal") => {
+                old.push_str(text);
+                new.push_str(text);
+            }
+            Some("delete") => old.push_str(text),
+            Some("insert") => new.push_str(text),
+            _ => return false,
+        }
+    }
+    let field = |k: &str| change.get(k).and_then(Value::as_str).map(norm);
+    field("old") == Some(norm(&old)) && field("new") == Some(norm(&new))
 }
 
 fn matches(e: &Expected, r: &Reported) -> bool {
@@ -144,6 +170,9 @@ pub struct Score {
     pub cosmetic_unchanged: usize,
     /// Changes reported in cosmetic-only pairs (not in `kinds`, which score edit pairs).
     pub cosmetic_spurious: usize,
+    /// Reported `reworded` changes, and those whose word diff rebuilds old and new.
+    pub reworded_reported: usize,
+    pub words_rebuild: usize,
     /// One line per missed or spurious change, for `--verbose` and the findings file.
     pub misses: Vec<Miss>,
 }
@@ -171,6 +200,12 @@ impl Score {
     /// Scores one pair given the differ's JSON report of it.
     pub fn add(&mut self, pair: &Pair, report: &Value) {
         let reported = reported(report);
+        for r in &reported {
+            if let Some(ok) = r.words_rebuild {
+                self.reworded_reported += 1;
+                self.words_rebuild += usize::from(ok);
+            }
+        }
         if pair.cosmetic {
             self.cosmetic_pairs += 1;
             let zero_summary = report
@@ -291,6 +326,10 @@ impl Score {
             self.cosmetic_pairs,
             100.0 * self.cosmetic_share(),
             self.cosmetic_spurious
+        ));
+        out.push_str(&format!(
+            "  reworded changes whose word diff rebuilds old and new: {}/{}\n",
+            self.words_rebuild, self.reworded_reported
         ));
         out
     }
