@@ -173,16 +173,22 @@ fn the_scorer_counts_only_the_right_kind_with_the_right_text() {
                 kind: "reworded",
                 old: Some("We may share data.".into()),
                 new: Some("We will share data.".into()),
+                old_section: None,
+                new_section: None,
             },
             Expected {
                 kind: "moved",
                 old: Some("We use cookies.".into()),
                 new: Some("We use cookies.".into()),
+                old_section: None,
+                new_section: None,
             },
             Expected {
                 kind: "renamed",
                 old: Some("Cookies".into()),
                 new: Some("Cookies and Similar Technologies".into()),
+                old_section: None,
+                new_section: None,
             },
         ],
     };
@@ -283,6 +289,13 @@ fn policydiff_reworded_changes_carry_a_word_diff_that_rebuilds_both_clauses() {
     let score = policydiff_score();
     assert!(score.reworded_reported > 0);
     assert_eq!(score.words_rebuild, score.reworded_reported);
+}
+
+#[test]
+fn policydiff_names_the_sections_of_every_change_it_finds() {
+    let score = policydiff_score();
+    assert!(score.located > 0);
+    assert_eq!(score.located_right, score.located);
 }
 
 #[test]

@@ -44,6 +44,8 @@ pub struct Reported {
     /// For `reworded`: whether its `words` rebuild `old` (equal + delete) and `new`
     /// (equal + insert); `false` when it has none.
     pub words_rebuild: Option<bool>,
+    pub old_section: Option<String>,
+    pub new_section: Option<String>,
 }
 
 impl std::fmt::Display for Reported {
@@ -68,7 +70,14 @@ pub fn reported(report: &Value) -> Vec<Reported> {
     for c in report.get("changes").and_then(Value::as_array).into_iter().flatten() {
         let kind = text(c, "kind").unwrap_or_else(|| "?".into());
         let words_rebuild = (kind == "reworded").then(|| words_rebuild(c));
-        out.push(Reported { kind, old: text(c, "old"), new: text(c, "new"), words_rebuild });
+        out.push(Reported {
+            kind,
+            old: text(c, "old"),
+            new: text(c, "new"),
+            words_rebuild,
+            old_section: text(c, "old_section"),
+            new_section: text(c, "new_section"),
+        });
     }
     for s in report.get("sections").and_then(Value::as_array).into_iter().flatten() {
         let status = text(s, "status").unwrap_or_default();
@@ -83,6 +92,8 @@ pub fn reported(report: &Value) -> Vec<Reported> {
             old: text(s, "old_heading"),
             new: text(s, "new_heading"),
             words_rebuild: None,
+            old_section: None,
+            new_section: None,
         });
     }
     out
@@ -106,6 +117,17 @@ fn words_rebuild(change: &Value) -> bool {
     }
     let field = |k: &str| change.get(k).and_then(Value::as_str).map(norm);
     field("old") == Some(norm(&old)) && field("new") == Some(norm(&new))
+}
+
+/// Whether a reported change names the sections its expected change is in: the old
+/// one for `removed`, the new one for `added`, both otherwise.
+fn sections_right(e: &Expected, r: &Reported) -> bool {
+    let same = |a: &Option<String>, b: &Option<String>| a.as_deref().map(norm) == b.as_deref().map(norm);
+    match e.kind {
+        "removed" => same(&e.old_section, &r.old_section),
+        "added" => same(&e.new_section, &r.new_section),
+        _ => same(&e.old_section, &r.old_section) && same(&e.new_section, &r.new_section),
+    }
 }
 
 fn matches(e: &Expected, r: &Reported) -> bool {
@@ -173,6 +195,9 @@ pub struct Score {
     /// Reported `reworded` changes, and those whose word diff rebuilds old and new.
     pub reworded_reported: usize,
     pub words_rebuild: usize,
+    /// True positives (`renamed` aside), and those naming the expected sections.
+    pub located: usize,
+    pub located_right: usize,
     /// One line per missed or spurious change, for `--verbose` and the findings file.
     pub misses: Vec<Miss>,
 }
@@ -235,6 +260,10 @@ impl Score {
                 Some(i) => {
                     used[i] = true;
                     tally.tp += 1;
+                    if e.kind != "renamed" {
+                        self.located += 1;
+                        self.located_right += usize::from(sections_right(e, &reported[i]));
+                    }
                 }
                 None => {
                     let texts: Vec<String> =
@@ -330,6 +359,10 @@ impl Score {
         out.push_str(&format!(
             "  reworded changes whose word diff rebuilds old and new: {}/{}\n",
             self.words_rebuild, self.reworded_reported
+        ));
+        out.push_str(&format!(
+            "  true positives naming the right old/new section: {}/{}\n",
+            self.located_right, self.located
         ));
         out
     }
