@@ -170,3 +170,24 @@ fn errors_are_one_line_with_exit_2() {
     let (code, _, err) = policydiff(&["diff", &old, &old, "-o", unwritable.to_str().unwrap()]);
     assert_eq!((code, err.lines().count()), (2, 1), "{err}");
 }
+
+#[test]
+fn archive_sources_that_cannot_be_loaded_are_one_line_errors() {
+    // Offline with an empty store: whatever the archive layer answers, it is one line and 2.
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().to_str().unwrap();
+    let old = write(dir.path(), "old.md", OLD);
+    for args in [
+        vec!["diff", "https://example.com/privacy", "--from", "2018", "--to", "2019"],
+        vec!["diff", "https://example.com/privacy@2018", &old],
+        vec!["diff", &old, "https://example.com/privacy@2019-05-25"],
+    ] {
+        let mut args = args.clone();
+        args.extend(["--offline", "--store", store]);
+        let (code, out, err) = policydiff(&args);
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+    let (code, _, err) = policydiff(&["diff", "https://example.com/privacy@someday", &old]);
+    assert_eq!((code, err.lines().count()), (2, 1), "{err}");
+}

@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use super::sections::{regions, Alignment};
-use super::words::{dice, union};
+use super::words::{dice, union, Vocabulary};
 
 /// How a clause of one version relates to the other version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,13 +64,16 @@ pub struct Clauses<'a> {
     pub new_sections: &'a [usize],
     pub old_hashes: &'a [u64],
     pub new_hashes: &'a [u64],
-    /// Sorted word-id bags of the clause keys.
-    pub old_bags: &'a [Vec<u32>],
-    pub new_bags: &'a [Vec<u32>],
+    pub old_keys: Vec<&'a str>,
+    pub new_keys: Vec<&'a str>,
+    /// Sorted word-id bags of the clause keys, filled only for the clauses that
+    /// are not simply equal (most of a long policy never needs one).
+    pub old_bags: Vec<Vec<u32>>,
+    pub new_bags: Vec<Vec<u32>>,
 }
 
 /// Matches the clauses of two versions.
-pub fn match_clauses(c: &Clauses<'_>, alignment: &Alignment) -> Vec<Link> {
+pub fn match_clauses(c: &mut Clauses<'_>, alignment: &Alignment) -> Vec<Link> {
     let (old_region, new_region) = regions(alignment);
     let count = alignment.new_to_old.len() + 1;
     let by_region = |sections: &[usize], region: &[usize]| {
@@ -83,7 +86,7 @@ pub fn match_clauses(c: &Clauses<'_>, alignment: &Alignment) -> Vec<Link> {
     let old_by = by_region(c.old_sections, &old_region);
     let new_by = by_region(c.new_sections, &new_region);
     let mut links = Vec::new();
-    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    let mut hunks: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
     for (a, b) in old_by.iter().zip(&new_by) {
         let ah: Vec<u64> = a.iter().map(|&i| c.old_hashes[i]).collect();
         let bh: Vec<u64> = b.iter().map(|&i| c.new_hashes[i]).collect();
@@ -91,9 +94,7 @@ pub fn match_clauses(c: &Clauses<'_>, alignment: &Alignment) -> Vec<Link> {
         for op in capture_diff_slices(Algorithm::Patience, &ah, &bh) {
             match op {
                 DiffOp::Equal { old_index, new_index, len } => {
-                    pair_hunk(c, &hunk_old, &hunk_new, &mut links, &mut removed, &mut added);
-                    hunk_old.clear();
-                    hunk_new.clear();
+                    hunks.push((std::mem::take(&mut hunk_old), std::mem::take(&mut hunk_new)));
                     for k in 0..len {
                         links.push(Link::Equal { old: a[old_index + k], new: b[new_index + k] });
                     }
@@ -105,7 +106,21 @@ pub fn match_clauses(c: &Clauses<'_>, alignment: &Alignment) -> Vec<Link> {
                 }
             }
         }
-        pair_hunk(c, &hunk_old, &hunk_new, &mut links, &mut removed, &mut added);
+        hunks.push((hunk_old, hunk_new));
+    }
+    let mut vocab = Vocabulary::default();
+    for (olds, news) in &hunks {
+        for &o in olds {
+            c.old_bags[o] = vocab.bag(c.old_keys[o]);
+        }
+        for &n in news {
+            c.new_bags[n] = vocab.bag(c.new_keys[n]);
+        }
+    }
+    let c = &*c;
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    for (olds, news) in &hunks {
+        pair_hunk(c, olds, news, &mut links, &mut removed, &mut added);
     }
     removed.sort_unstable();
     added.sort_unstable();

@@ -123,20 +123,19 @@ pub fn diff(old: &Document, new: &Document) -> DocumentDiff {
     let oh: Vec<u64> = oc.iter().map(|c| hash_key(&c.key)).collect();
     let nh: Vec<u64> = nc.iter().map(|c| hash_key(&c.key)).collect();
     let alignment = sections::align(old, new, &oc, &nc, &oh, &nh);
-    let mut vocab = words::Vocabulary::default();
-    let ob: Vec<Vec<u32>> = oc.iter().map(|c| vocab.bag(&c.key)).collect();
-    let nb: Vec<Vec<u32>> = nc.iter().map(|c| vocab.bag(&c.key)).collect();
     let os: Vec<usize> = oc.iter().map(|c| c.section).collect();
     let ns: Vec<usize> = nc.iter().map(|c| c.section).collect();
-    let input = clauses::Clauses {
+    let mut input = clauses::Clauses {
         old_sections: &os,
         new_sections: &ns,
         old_hashes: &oh,
         new_hashes: &nh,
-        old_bags: &ob,
-        new_bags: &nb,
+        old_keys: oc.iter().map(|c| c.key.as_str()).collect(),
+        new_keys: nc.iter().map(|c| c.key.as_str()).collect(),
+        old_bags: vec![Vec::new(); oc.len()],
+        new_bags: vec![Vec::new(); nc.len()],
     };
-    let links = clauses::match_clauses(&input, &alignment);
+    let links = clauses::match_clauses(&mut input, &alignment);
     build(old, new, &oc, &nc, &alignment, links)
 }
 
@@ -176,6 +175,7 @@ fn build(
     let mut changes: Vec<(Place, Change)> = Vec::new();
     let mut touched_old = vec![false; old.sections.len()];
     let mut touched_new = vec![false; new.sections.len()];
+    let (mut ghost_old, mut ghost_new) = (vec![false; old.sections.len()], vec![false; new.sections.len()]);
     let (old_region, new_region) = sections::regions(alignment);
     // A removed clause sits, in the new version, in the section of the clause
     // before its place when that is still in its region, else in its section's pair.
@@ -186,6 +186,7 @@ fn build(
             _ => alignment.old_to_new[os],
         }
     };
+    let links = drop_pseudo_headings(old, new, oc, nc, alignment, links, &mut ghost_old, &mut ghost_new);
     for link in links {
         let change = match link {
             Link::Equal { .. } => continue,
@@ -262,7 +263,7 @@ fn build(
     changes.sort_by_key(|((n, sub, o), _)| (*n, 1 - *sub, *o));
     let changes: Vec<Change> = changes.into_iter().map(|(_, c)| c).collect();
 
-    let sections = section_changes(old, new, alignment, &touched_old, &touched_new);
+    let sections = section_changes(old, new, alignment, &touched_old, &touched_new, &ghost_old, &ghost_new);
     let mut summary = Summary::default();
     for c in &changes {
         match c.kind {
@@ -283,6 +284,58 @@ fn build(
     DocumentDiff { summary, sections, changes }
 }
 
+/// A wholly emphasised paragraph reads as a heading to the normalizer, so
+/// emphasis alone can turn a clause into a section heading. An unpaired section
+/// whose heading is the text of a clause added (or removed) on the other side is
+/// that clause: neither is reported. Marks such sections in `ghost_*`.
+#[allow(clippy::too_many_arguments)]
+fn drop_pseudo_headings(
+    old: &Document,
+    new: &Document,
+    oc: &[Clause],
+    nc: &[Clause],
+    alignment: &sections::Alignment,
+    links: Vec<Link>,
+    ghost_old: &mut [bool],
+    ghost_new: &mut [bool],
+) -> Vec<Link> {
+    use std::collections::VecDeque;
+    let unpaired = |doc: &Document, pairs: &[Option<usize>]| {
+        let mut by_key: rustc_hash::FxHashMap<String, VecDeque<usize>> = Default::default();
+        for (i, s) in doc.sections.iter().enumerate() {
+            if let (None, Some(h)) = (pairs[i], &s.heading) {
+                by_key.entry(segment::key(h)).or_default().push_back(i);
+            }
+        }
+        by_key
+    };
+    let mut old_heads = unpaired(old, &alignment.old_to_new);
+    let mut new_heads = unpaired(new, &alignment.new_to_old);
+    if old_heads.is_empty() && new_heads.is_empty() {
+        return links;
+    }
+    links
+        .into_iter()
+        .filter(|link| match link {
+            Link::Added(n) => match old_heads.get_mut(&nc[*n].key).and_then(VecDeque::pop_front) {
+                Some(s) => {
+                    ghost_old[s] = true;
+                    false
+                }
+                None => true,
+            },
+            Link::Removed(o) => match new_heads.get_mut(&oc[*o].key).and_then(VecDeque::pop_front) {
+                Some(s) => {
+                    ghost_new[s] = true;
+                    false
+                }
+                None => true,
+            },
+            _ => true,
+        })
+        .collect()
+}
+
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
@@ -294,6 +347,8 @@ fn section_changes(
     alignment: &sections::Alignment,
     touched_old: &[bool],
     touched_new: &[bool],
+    ghost_old: &[bool],
+    ghost_new: &[bool],
 ) -> Vec<SectionChange> {
     let moved = sections::moved(alignment);
     let mut out = Vec::new();
@@ -307,6 +362,9 @@ fn section_changes(
     };
     for (n, section) in new.sections.iter().enumerate() {
         let Some(o) = alignment.new_to_old[n] else {
+            if ghost_new[n] {
+                continue;
+            }
             out.push(SectionChange {
                 status: SectionStatus::Added,
                 old_heading: None,
@@ -318,7 +376,7 @@ fn section_changes(
         };
         if !moved[n] {
             while next_old < o {
-                if alignment.old_to_new[next_old].is_none() {
+                if alignment.old_to_new[next_old].is_none() && !ghost_old[next_old] {
                     out.push(removed(next_old));
                 }
                 next_old += 1;
@@ -344,8 +402,8 @@ fn section_changes(
             new_path: Some(section.path.clone()),
         });
     }
-    for o in next_old..old.sections.len() {
-        if alignment.old_to_new[o].is_none() {
+    for (o, ghost) in ghost_old.iter().enumerate().skip(next_old) {
+        if alignment.old_to_new[o].is_none() && !ghost {
             out.push(removed(o));
         }
     }

@@ -202,3 +202,12 @@ fn a_sentence_added_next_to_a_rewording_stays_an_addition() {
     assert_eq!(kinds(&r), [ChangeKind::Reworded, ChangeKind::Added], "{r:#?}");
     assert_eq!(r.changes[0].new.as_deref(), Some("We may share limited data with partners."));
 }
+
+#[test]
+fn a_wholly_emphasised_paragraph_is_not_a_new_section() {
+    let plain = "# P\n\n## Data\n\nWe collect your name.\n\nWe keep it safe.\n";
+    let bold = "# P\n\n## Data\n\n**We collect your name.**\n\nWe keep it safe.\n";
+    let r = d(plain, bold);
+    assert!(r.is_empty(), "{r:#?}");
+    assert!(d(bold, plain).is_empty());
+}

@@ -92,7 +92,7 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str) -> (Vec<WordOp>, f64) {
     };
     let (mut matched, mut old_words, mut new_words) = (0usize, 0usize, 0usize);
     for op in ops {
-        let (tag, old_range, new_range) = op.as_tag_tuple();
+        let (_, old_range, new_range) = op.as_tag_tuple();
         match op {
             DiffOp::Equal { .. } => {
                 for i in new_range {
@@ -106,7 +106,6 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str) -> (Vec<WordOp>, f64) {
                 }
             }
             _ => {
-                let _ = tag;
                 for i in old_range {
                     let t = old_tokens[old_idx[i]];
                     old_words += usize::from(is_word(t));
