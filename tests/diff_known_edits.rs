@@ -127,6 +127,37 @@ fn the_generator_is_repeatable() {
 }
 
 #[test]
+fn sentences_end_at_full_stops_but_not_after_abbreviations_or_initials() {
+    let text = "We share data with Acme Inc. and its affiliates. See e.g. Section 12. J. Smith decides. \
+                Questions? Write to us.";
+    let sentences: Vec<&str> = gen::split_sentences(text).into_iter().map(|r| &text[r]).collect();
+    assert_eq!(
+        sentences,
+        [
+            "We share data with Acme Inc. and its affiliates.",
+            "See e.g. Section 12.",
+            "J. Smith decides.",
+            "Questions?",
+            "Write to us."
+        ]
+    );
+}
+
+#[test]
+fn rewordings_swap_words_change_numbers_and_add_qualifiers() {
+    let options = gen::rewordings("We may keep your data for 30 days.");
+    for want in [
+        "We will keep your data for 30 days.",
+        "We may keep your data for 90 days.",
+        "We may keep your data for 30 days without your consent.",
+    ] {
+        assert!(options.iter().any(|o| o == want), "{want:?} not in {options:?}");
+    }
+    // Whole words only: "may" inside "mayor" is left alone.
+    assert!(!gen::rewordings("The mayor decides on the budget.").iter().any(|o| o.contains("willor")));
+}
+
+#[test]
 fn the_scorer_counts_only_the_right_kind_with_the_right_text() {
     let pair = Pair {
         id: 0,
@@ -142,16 +173,22 @@ fn the_scorer_counts_only_the_right_kind_with_the_right_text() {
                 kind: "reworded",
                 old: Some("We may share data.".into()),
                 new: Some("We will share data.".into()),
+                old_section: None,
+                new_section: None,
             },
             Expected {
                 kind: "moved",
                 old: Some("We use cookies.".into()),
                 new: Some("We use cookies.".into()),
+                old_section: None,
+                new_section: None,
             },
             Expected {
                 kind: "renamed",
                 old: Some("Cookies".into()),
                 new: Some("Cookies and Similar Technologies".into()),
+                old_section: None,
+                new_section: None,
             },
         ],
     };
@@ -245,6 +282,20 @@ fn policydiff_reports_every_cosmetic_only_pair_unchanged() {
         .map(|m| format!("pair {} ({}): {:?}", m.pair, pairs()[m.pair].what.join(", "), m.reported))
         .collect();
     assert_eq!(score.cosmetic_unchanged, score.cosmetic_pairs, "{}", spurious.join("\n"));
+}
+
+#[test]
+fn policydiff_reworded_changes_carry_a_word_diff_that_rebuilds_both_clauses() {
+    let score = policydiff_score();
+    assert!(score.reworded_reported > 0);
+    assert_eq!(score.words_rebuild, score.reworded_reported);
+}
+
+#[test]
+fn policydiff_names_the_sections_of_every_change_it_finds() {
+    let score = policydiff_score();
+    assert!(score.located > 0);
+    assert_eq!(score.located_right, score.located);
 }
 
 #[test]

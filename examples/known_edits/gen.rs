@@ -39,6 +39,11 @@ pub struct Expected {
     pub old: Option<String>,
     /// The clause (or heading) after; `None` for `removed`.
     pub new: Option<String>,
+    /// The heading of the section holding the old clause (`None` for `added`,
+    /// `renamed`, or text before the first heading); filled in once a pair is done.
+    pub old_section: Option<String>,
+    /// The same for the new clause.
+    pub new_section: Option<String>,
 }
 
 /// An old/new pair of one policy and what a differ must report for it.
@@ -406,7 +411,7 @@ fn replace_word(s: &str, from: &str, to: &str) -> Option<String> {
 }
 
 /// The possible rewordings of a sentence.
-fn rewordings(s: &str) -> Vec<String> {
+pub fn rewordings(s: &str) -> Vec<String> {
     let mut out: Vec<String> = SWAPS.iter().filter_map(|(from, to)| replace_word(s, from, to)).collect();
     // A number: 30 → 90, 13 → 16.
     if let Some((start, len)) = first_number(s) {
@@ -489,6 +494,19 @@ fn has_clause(doc: &Document, clause: &str) -> bool {
     })
 }
 
+/// The heading of the section where a clause is a sentence of a block.
+fn section_of(doc: &Document, clause: &str) -> Option<String> {
+    doc.sections
+        .iter()
+        .find(|s| {
+            s.blocks.iter().any(|b| {
+                let text = b.text();
+                split_sentences(&text).into_iter().any(|r| text[r] == *clause)
+            })
+        })
+        .and_then(|s| s.heading.clone())
+}
+
 /// Tries one edit of the given kind; returns what it expects of the differ.
 fn try_edit(
     kind: &'static str,
@@ -511,7 +529,16 @@ fn try_edit(
                 return None;
             }
             let what = format!("removed {:?}", slot.text);
-            Some((vec![Expected { kind, old: Some(slot.text), new: None }], what))
+            Some((
+                vec![Expected {
+                    kind,
+                    old: Some(slot.text),
+                    new: None,
+                    old_section: None,
+                    new_section: None,
+                }],
+                what,
+            ))
         }
         "reworded" => {
             let slot = slots.choose(rng)?.clone();
@@ -541,7 +568,16 @@ fn try_edit(
             let text = block_text_mut(&mut doc.sections[slot.section].blocks[slot.block])?;
             *text = format!("{}{}{}", &text[..slot.range.start], new, &text[slot.range.end..]);
             let what = format!("reworded {:?} -> {:?}", slot.text, new);
-            Some((vec![Expected { kind, old: Some(slot.text), new: Some(new) }], what))
+            Some((
+                vec![Expected {
+                    kind,
+                    old: Some(slot.text),
+                    new: Some(new),
+                    old_section: None,
+                    new_section: None,
+                }],
+                what,
+            ))
         }
         "added" => {
             let counts = clause_counts(doc);
@@ -571,7 +607,10 @@ fn try_edit(
             }
             let what =
                 format!("added {:?} in {:?}", sentence, doc.sections[si].heading.as_deref().unwrap_or(""));
-            Some((vec![Expected { kind, old: None, new: Some(sentence) }], what))
+            Some((
+                vec![Expected { kind, old: None, new: Some(sentence), old_section: None, new_section: None }],
+                what,
+            ))
         }
         "moved" if rng.gen_bool(0.4) => move_paragraph(doc, touched, hard, rng),
         "moved" => {
@@ -603,7 +642,16 @@ fn try_edit(
                 doc.sections[to].heading.as_deref().unwrap_or(""),
                 if joined { ", into a paragraph" } else { "" }
             );
-            Some((vec![Expected { kind, old: Some(slot.text.clone()), new: Some(slot.text) }], what))
+            Some((
+                vec![Expected {
+                    kind,
+                    old: Some(slot.text.clone()),
+                    new: Some(slot.text),
+                    old_section: None,
+                    new_section: None,
+                }],
+                what,
+            ))
         }
         "renamed" => {
             let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -642,7 +690,10 @@ fn try_edit(
                 }
             }
             let what = format!("renamed {old:?} -> {new:?}");
-            Some((vec![Expected { kind, old: Some(old), new: Some(new) }], what))
+            Some((
+                vec![Expected { kind, old: Some(old), new: Some(new), old_section: None, new_section: None }],
+                what,
+            ))
         }
         _ => None,
     }
@@ -696,7 +747,13 @@ fn move_paragraph(
     );
     let expected = sentences
         .into_iter()
-        .map(|s| Expected { kind: "moved", old: Some(s.clone()), new: Some(s) })
+        .map(|s| Expected {
+            kind: "moved",
+            old: Some(s.clone()),
+            new: Some(s),
+            old_section: None,
+            new_section: None,
+        })
         .collect();
     Some((expected, what))
 }
@@ -765,6 +822,12 @@ pub fn edit_pair(
     }
     if expected.is_empty() {
         return None;
+    }
+    for e in &mut expected {
+        if e.kind != "renamed" {
+            e.old_section = e.old.as_deref().and_then(|c| section_of(doc, c));
+            e.new_section = e.new.as_deref().and_then(|c| section_of(&edited, c));
+        }
     }
     Some(Pair {
         id,

@@ -41,6 +41,11 @@ pub struct Reported {
     pub kind: String,
     pub old: Option<String>,
     pub new: Option<String>,
+    /// For `reworded`: whether its `words` rebuild `old` (equal + delete) and `new`
+    /// (equal + insert); `false` when it has none.
+    pub words_rebuild: Option<bool>,
+    pub old_section: Option<String>,
+    pub new_section: Option<String>,
 }
 
 impl std::fmt::Display for Reported {
@@ -63,10 +68,15 @@ pub fn reported(report: &Value) -> Vec<Reported> {
     let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
     let mut out = Vec::new();
     for c in report.get("changes").and_then(Value::as_array).into_iter().flatten() {
+        let kind = text(c, "kind").unwrap_or_else(|| "?".into());
+        let words_rebuild = (kind == "reworded").then(|| words_rebuild(c));
         out.push(Reported {
-            kind: text(c, "kind").unwrap_or_else(|| "?".into()),
+            kind,
             old: text(c, "old"),
             new: text(c, "new"),
+            words_rebuild,
+            old_section: text(c, "old_section"),
+            new_section: text(c, "new_section"),
         });
     }
     for s in report.get("sections").and_then(Value::as_array).into_iter().flatten() {
@@ -77,9 +87,47 @@ pub fn reported(report: &Value) -> Vec<Reported> {
             "removed" => "section removed",
             _ => continue,
         };
-        out.push(Reported { kind: kind.into(), old: text(s, "old_heading"), new: text(s, "new_heading") });
+        out.push(Reported {
+            kind: kind.into(),
+            old: text(s, "old_heading"),
+            new: text(s, "new_heading"),
+            words_rebuild: None,
+            old_section: None,
+            new_section: None,
+        });
     }
     out
+}
+
+/// Whether a change's word-level diff gives back its old and new clause.
+fn words_rebuild(change: &Value) -> bool {
+    let Some(ops) = change.get("words").and_then(Value::as_array) else { return false };
+    let (mut old, mut new) = (String::new(), String::new());
+    for op in ops {
+        let text = op.get("text").and_then(Value::as_str).unwrap_or("");
+        match op.get("op").and_then(Value::as_str) {
+            Some("equal") => {
+                old.push_str(text);
+                new.push_str(text);
+            }
+            Some("delete") => old.push_str(text),
+            Some("insert") => new.push_str(text),
+            _ => return false,
+        }
+    }
+    let field = |k: &str| change.get(k).and_then(Value::as_str).map(norm);
+    field("old") == Some(norm(&old)) && field("new") == Some(norm(&new))
+}
+
+/// Whether a reported change names the sections its expected change is in: the old
+/// one for `removed`, the new one for `added`, both otherwise.
+fn sections_right(e: &Expected, r: &Reported) -> bool {
+    let same = |a: &Option<String>, b: &Option<String>| a.as_deref().map(norm) == b.as_deref().map(norm);
+    match e.kind {
+        "removed" => same(&e.old_section, &r.old_section),
+        "added" => same(&e.new_section, &r.new_section),
+        _ => same(&e.old_section, &r.old_section) && same(&e.new_section, &r.new_section),
+    }
 }
 
 fn matches(e: &Expected, r: &Reported) -> bool {
@@ -144,6 +192,12 @@ pub struct Score {
     pub cosmetic_unchanged: usize,
     /// Changes reported in cosmetic-only pairs (not in `kinds`, which score edit pairs).
     pub cosmetic_spurious: usize,
+    /// Reported `reworded` changes, and those whose word diff rebuilds old and new.
+    pub reworded_reported: usize,
+    pub words_rebuild: usize,
+    /// True positives (`renamed` aside), and those naming the expected sections.
+    pub located: usize,
+    pub located_right: usize,
     /// One line per missed or spurious change, for `--verbose` and the findings file.
     pub misses: Vec<Miss>,
 }
@@ -171,6 +225,12 @@ impl Score {
     /// Scores one pair given the differ's JSON report of it.
     pub fn add(&mut self, pair: &Pair, report: &Value) {
         let reported = reported(report);
+        for r in &reported {
+            if let Some(ok) = r.words_rebuild {
+                self.reworded_reported += 1;
+                self.words_rebuild += usize::from(ok);
+            }
+        }
         if pair.cosmetic {
             self.cosmetic_pairs += 1;
             let zero_summary = report
@@ -200,6 +260,10 @@ impl Score {
                 Some(i) => {
                     used[i] = true;
                     tally.tp += 1;
+                    if e.kind != "renamed" {
+                        self.located += 1;
+                        self.located_right += usize::from(sections_right(e, &reported[i]));
+                    }
                 }
                 None => {
                     let texts: Vec<String> =
@@ -291,6 +355,14 @@ impl Score {
             self.cosmetic_pairs,
             100.0 * self.cosmetic_share(),
             self.cosmetic_spurious
+        ));
+        out.push_str(&format!(
+            "  reworded changes whose word diff rebuilds old and new: {}/{}\n",
+            self.words_rebuild, self.reworded_reported
+        ));
+        out.push_str(&format!(
+            "  true positives naming the right old/new section: {}/{}\n",
+            self.located_right, self.located
         ));
         out
     }
