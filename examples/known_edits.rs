@@ -5,7 +5,7 @@
 //! cargo run --release --example known_edits -- [--corpus ../shared/corpus] [--pairs 200] [--seed 1] [--verbose]
 //! ```
 //!
-//! See KNOWN_EDITS.md for what the generator does and what the figures mean.
+//! See docs/known-edits.md for what the generator does and what the figures mean.
 
 #[path = "known_edits/baseline.rs"]
 mod baseline;

@@ -2,7 +2,7 @@
 //! `tests/fixtures/known-edits/`: policydiff must find every known edit of every kind
 //! (precision and recall ≥ 0.95 each), report every cosmetic-only pair unchanged, and
 //! beat the sentence-level baseline. The full run is
-//! `cargo run --release --example known_edits` (see KNOWN_EDITS.md).
+//! `cargo run --release --example known_edits` (see docs/known-edits.md).
 
 #[path = "../examples/known_edits/baseline.rs"]
 #[allow(dead_code)]
