@@ -64,7 +64,10 @@ impl fmt::Display for DateSpec {
             next.and_then(|n| n.pred_opt())
         };
         let day = s.date();
-        if midnight && day.ordinal() == 1 && NaiveDate::from_ymd_opt(day.year(), 12, 31).is_some_and(last_second) {
+        if midnight
+            && day.ordinal() == 1
+            && NaiveDate::from_ymd_opt(day.year(), 12, 31).is_some_and(last_second)
+        {
             write!(f, "{}", s.format("%Y"))
         } else if midnight && day.day() == 1 && last_of_month(day).is_some_and(last_second) {
             write!(f, "{}", s.format("%Y-%m"))
