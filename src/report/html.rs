@@ -61,11 +61,7 @@ pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo) -> String
         t = escape(title),
     );
     let name = |h: &Option<String>| format!("“{}”", escape(h.as_deref().unwrap_or("(untitled)")));
-    let notable: Vec<_> = diff
-        .sections
-        .iter()
-        .filter(|s| !matches!(s.status, SectionStatus::Unchanged | SectionStatus::Changed))
-        .collect();
+    let notable: Vec<_> = super::notable_sections(diff).collect();
     if !notable.is_empty() {
         out.push_str("<h2>Sections</h2>\n<ul>\n");
         for s in notable {

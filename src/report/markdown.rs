@@ -75,11 +75,7 @@ pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo) -> String
     out.push_str(&format!("- Old: {}\n- New: {}\n\n", describe(old), describe(new)));
     out.push_str(&format!("**Summary:** {}\n", super::summary_line(diff)));
     let name = |h: &Option<String>| format!("“{}”", escape(h.as_deref().unwrap_or("(untitled)")));
-    let notable: Vec<_> = diff
-        .sections
-        .iter()
-        .filter(|s| !matches!(s.status, SectionStatus::Unchanged | SectionStatus::Changed))
-        .collect();
+    let notable: Vec<_> = super::notable_sections(diff).collect();
     if !notable.is_empty() {
         out.push_str("\n## Sections\n\n");
         for s in notable {

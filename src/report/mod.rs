@@ -9,7 +9,13 @@ pub mod json;
 pub mod markdown;
 pub mod terminal;
 
-use crate::diff::{Change, ChangeKind, DocumentDiff, SectionStatus};
+use crate::diff::{Change, ChangeKind, DocumentDiff, SectionChange, SectionStatus};
+
+/// The sections a report lists on their own: added, removed, renamed or moved (a
+/// changed section shows through its clauses).
+pub(crate) fn notable_sections(diff: &DocumentDiff) -> impl Iterator<Item = &SectionChange> {
+    diff.sections.iter().filter(|s| !matches!(s.status, SectionStatus::Unchanged | SectionStatus::Changed))
+}
 
 /// The section a change is shown under: where the clause is now, or would be.
 pub(crate) fn change_section(change: &Change) -> Option<&str> {

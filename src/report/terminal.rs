@@ -60,11 +60,7 @@ pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo, color: bo
     out.push('\n');
     out.push_str(&p.paint(GREEN, &format!("+++ {}", describe(new))));
     out.push('\n');
-    let notable: Vec<_> = diff
-        .sections
-        .iter()
-        .filter(|s| !matches!(s.status, SectionStatus::Unchanged | SectionStatus::Changed))
-        .collect();
+    let notable: Vec<_> = super::notable_sections(diff).collect();
     if !notable.is_empty() {
         out.push('\n');
         out.push_str(&p.paint(BOLD, "Sections"));
