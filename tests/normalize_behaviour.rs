@@ -500,3 +500,18 @@ fn sign_up_links_and_server_clocks_are_not_policy_text() {
     // A lone link that is policy text stays.
     assert!(text.contains("Opt out of interest-based advertising"), "{text}");
 }
+
+#[test]
+fn containers_nested_fifty_thousand_deep_keep_their_text() {
+    // A hostile page: the parser's cost grows with nesting depth, so the depth is capped
+    // before parsing (the time is measured in `scripts/hostile-pages.sh`, not here).
+    let depth = 50_000;
+    let page = format!(
+        "<html><body>{}<p>We collect your personal information to provide the service.</p>{}{}</body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth),
+        "<ul><li>".repeat(depth)
+    );
+    let text = all_text(&html(&page));
+    assert!(text.contains("We collect your personal information to provide the service."), "{text}");
+}

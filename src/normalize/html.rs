@@ -29,6 +29,7 @@ pub fn normalize_html(bytes: &[u8], options: &Options) -> Result<Document, Norma
     let (text, _) = super::charset::decode(bytes, options.content_type.as_deref());
     let html = super::wayback::strip_replay_artifacts(&text);
     let html = super::inert::strip_inert(&html);
+    let html = super::nesting::cap_nesting(&html, super::nesting::MAX_CONTAINER_DEPTH);
     let dom = Html::parse_document(&html);
 
     let removed = match &options.remove {

@@ -2,7 +2,8 @@
 //! [`Document`] of the policy alone.
 //!
 //! For HTML the stages are: charset ([`charset`]) → archive artifacts removed
-//! ([`wayback`]) → DOM → chrome removed and the policy's main content chosen
+//! ([`wayback`]) → scripts and styles cut ([`inert`]) and container nesting capped
+//! ([`nesting`]) → DOM → chrome removed and the policy's main content chosen
 //! ([`html`]) → sections and blocks. Markdown and plain text go through
 //! [`markdown`] into the same model, so a Markdown version and an HTML capture of the
 //! same policy compare cleanly.
@@ -15,6 +16,7 @@ pub mod charset;
 pub mod html;
 pub mod inert;
 pub mod markdown;
+pub mod nesting;
 pub mod text;
 pub mod wayback;
 
