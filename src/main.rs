@@ -19,11 +19,23 @@ fn main() -> ExitCode {
         }
     };
     policydiff::cli::init_logging(&cli.global);
-    match policydiff::cli::run(cli) {
-        Ok(status) => ExitCode::from(status),
-        Err(err) => {
+    // A bug must still end as one line and status 2, not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("policydiff: internal error: {what}{at}; please report it");
+    }));
+    match std::panic::catch_unwind(|| policydiff::cli::run(cli)) {
+        Ok(Ok(status)) => ExitCode::from(status),
+        Ok(Err(err)) => {
             eprintln!("policydiff: {err}");
             ExitCode::from(exit_codes::ERROR)
         }
+        Err(_) => ExitCode::from(exit_codes::ERROR),
     }
 }
