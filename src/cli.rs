@@ -274,8 +274,16 @@ pub fn init_logging(global: &GlobalArgs) {
         // html5ever reports every parse error of real-world HTML: not the user's concern.
         tracing_subscriber::EnvFilter::new(format!("{default},html5ever=off,selectors=off"))
     });
+    // Colour on stderr only where a terminal shows it and the user has not said no.
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let ansi = match global.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => !no_color && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()

@@ -104,3 +104,19 @@ fn global_options_are_accepted_after_the_subcommand() {
     assert_eq!(code, 0);
     assert!(out.contains("We collect"));
 }
+
+#[test]
+fn warnings_on_a_pipe_carry_no_colour_codes() {
+    // NO_COLOR is not set here: a pipe alone must be enough.
+    let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
+    let out = Command::new(env!("CARGO_BIN_EXE_policydiff"))
+        .args(["--store", snapshots.to_str().unwrap(), "--offline", "captures", "--all"])
+        .arg("https://www.kashoo.com/privacypolicy.html")
+        .env_remove("NO_COLOR")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("WARN"), "a warning is expected here: {stderr:?}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
