@@ -148,3 +148,32 @@ fn two_processes_fetching_into_one_store_download_each_capture_once() {
     assert_eq!(targets.len(), 8);
     println!("A: {}B: {}", stdout(&a), stdout(&b));
 }
+
+#[test]
+fn two_processes_sharing_a_store_share_its_rate_limit() {
+    // Each fetches a different URL, so they never wait on each other's capture locks:
+    // only the store's shared slot file keeps them, together, within the limit.
+    const OTHER: &str = "https://example.com/terms";
+    let mut a = Archive::default();
+    for i in 0..6 {
+        a.add(URL, &ts(i), &page(i)).add(OTHER, &ts(i), &page(100 + i));
+    }
+    let s = StandIn::start(move |r| a.answer(r));
+    let store = tempfile::tempdir().unwrap();
+    let env = [("POLICYDIFF_CAPTURE_RATE", "10"), ("POLICYDIFF_CONCURRENCY", "3")];
+    let spawn = |url: &str| {
+        policydiff_cmd(store.path(), &s.base, &env, &["fetch", url])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (x, y) = (spawn(URL), spawn(OTHER));
+    let (x, y) = (x.wait_with_output().unwrap(), y.wait_with_output().unwrap());
+    assert!(x.status.success(), "{}", stderr(&x));
+    assert!(y.status.success(), "{}", stderr(&y));
+    let reqs = s.capture_requests();
+    assert_eq!(reqs.len(), 12);
+    println!("two processes together: at most {:.2} captures/s (limit 10/s)", max_rate(&reqs));
+    assert_rate(&reqs, 10.0);
+}

@@ -76,6 +76,13 @@ impl Client {
         Client::with_etiquette(base, Etiquette::shared())
     }
 
+    /// A client whose limits are shared with every process using the store at `store`.
+    pub fn for_store(base: &str, store: &std::path::Path) -> Result<Client> {
+        let etiquette = Etiquette::shared();
+        etiquette.share_with_processes(&store.join(".locks"));
+        Client::with_etiquette(base, etiquette)
+    }
+
     pub fn with_etiquette(base: &str, etiquette: Arc<Etiquette>) -> Result<Client> {
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)

@@ -4,9 +4,17 @@
 //!
 //! Limits come from PRODUCT.md; each has an environment variable so tests can run
 //! with short limits instead of real minutes.
+//!
+//! Processes that share a store also share its limits: each request reserves its slot
+//! in `<store>/.locks/etiquette` under a file lock, and a 429 seen by one process
+//! pauses the others (a cron `check` and a manual `fetch` at once stay within limits).
 
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use fs2::FileExt;
 
 use tokio::sync::Mutex;
 use tokio::time::Instant;
@@ -101,6 +109,8 @@ pub struct Etiquette {
     cdx_next: Mutex<Option<Instant>>,
     capture_next: Mutex<Option<Instant>>,
     paused_until: Mutex<Option<Instant>>,
+    /// The slot file shared with other processes using the same store, once known.
+    shared_file: OnceLock<PathBuf>,
 }
 
 impl Etiquette {
@@ -110,6 +120,17 @@ impl Etiquette {
             cdx_next: Mutex::new(None),
             capture_next: Mutex::new(None),
             paused_until: Mutex::new(None),
+            shared_file: OnceLock::new(),
+        }
+    }
+
+    /// Shares the limits with every process using the store whose lock folder is
+    /// `locks` (the first call wins; without one the limits are this process's own).
+    pub fn share_with_processes(&self, locks: &Path) {
+        if std::fs::create_dir_all(locks).is_ok() {
+            let _ = self.shared_file.set(locks.join("etiquette"));
+        } else {
+            tracing::debug!("cannot create {}; rate limits are per process", locks.display());
         }
     }
 
@@ -139,6 +160,20 @@ impl Etiquette {
             tokio::time::sleep_until(ready).await;
         }
         *next = Some(Instant::now() + self.limits.interval(class));
+        if let Some(path) = self.shared_file.get().cloned() {
+            let interval = self.limits.interval(class);
+            let reserved =
+                tokio::task::spawn_blocking(move || reserve(&path, Some((class, interval)), None)).await;
+            match reserved {
+                Ok(Ok(wait)) if !wait.is_zero() => {
+                    tokio::time::sleep(wait).await;
+                    *next = Some(Instant::now() + interval);
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::debug!("shared rate limit unavailable: {e}"),
+                Err(e) => tracing::debug!("shared rate limit unavailable: {e}"),
+            }
+        }
     }
 
     /// After a 429: no task sends anything until `wait` has passed.
@@ -148,6 +183,10 @@ impl Etiquette {
         if paused.is_none_or(|p| p < until) {
             *paused = Some(until);
         }
+        drop(paused);
+        if let Some(path) = self.shared_file.get().cloned() {
+            let _ = tokio::task::spawn_blocking(move || reserve(&path, None, Some(wait))).await;
+        }
         tracing::warn!(
             "the archive asked us to slow down (429); pausing all requests for {:.1} s",
             wait.as_secs_f64()
@@ -155,9 +194,90 @@ impl Etiquette {
     }
 }
 
+/// The slot file: when the next CDX request and the next capture request may leave,
+/// and until when everything is paused, as milliseconds since the Unix epoch.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct SharedSlots {
+    cdx_next: u64,
+    capture_next: u64,
+    paused_until: u64,
+}
+
+/// Longer than any wait the file can ask for; a later time is a clock jump, ignored.
+const MAX_SHARED_WAIT: Duration = Duration::from_secs(2 * 3600);
+
+/// Under an exclusive lock of the slot file: reserves the next slot of a class (and
+/// says how long to wait for it), or records a pause. The lock is held only for this
+/// read and write, never while waiting.
+fn reserve(
+    path: &Path,
+    slot: Option<(RequestClass, Duration)>,
+    pause: Option<Duration>,
+) -> std::io::Result<Duration> {
+    let mut file =
+        std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?;
+    file.lock_exclusive()?;
+    let result = (|| {
+        let mut text = String::new();
+        file.read_to_string(&mut text)?;
+        let mut slots = parse_slots(&text);
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64;
+        let horizon = now + MAX_SHARED_WAIT.as_millis() as u64;
+        let sane = |t: u64| if t > horizon { 0 } else { t };
+        let mut wait = Duration::ZERO;
+        if let Some((class, interval)) = slot {
+            let next = match class {
+                RequestClass::Cdx => &mut slots.cdx_next,
+                RequestClass::Capture => &mut slots.capture_next,
+            };
+            let ready = now.max(sane(*next)).max(sane(slots.paused_until));
+            *next = ready + interval.as_millis() as u64;
+            wait = Duration::from_millis(ready - now);
+        }
+        if let Some(pause) = pause {
+            slots.paused_until = sane(slots.paused_until).max(now + pause.as_millis() as u64);
+        }
+        file.set_len(0)?;
+        file.rewind()?;
+        writeln!(file, "{} {} {}", slots.cdx_next, slots.capture_next, slots.paused_until)?;
+        Ok(wait)
+    })();
+    let _ = FileExt::unlock(&file);
+    result
+}
+
+fn parse_slots(text: &str) -> SharedSlots {
+    let mut v = text.split_whitespace().map(|w| w.parse::<u64>().unwrap_or(0));
+    SharedSlots {
+        cdx_next: v.next().unwrap_or(0),
+        capture_next: v.next().unwrap_or(0),
+        paused_until: v.next().unwrap_or(0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slots_in_the_shared_file_leave_one_interval_apart_and_honour_a_pause() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("etiquette");
+        let interval = Duration::from_millis(500);
+        let first = reserve(&path, Some((RequestClass::Capture, interval)), None).unwrap();
+        let second = reserve(&path, Some((RequestClass::Capture, interval)), None).unwrap();
+        assert_eq!(first, Duration::ZERO);
+        assert!(second >= Duration::from_millis(450) && second <= interval, "{second:?}");
+        // The other class has its own slot...
+        assert_eq!(reserve(&path, Some((RequestClass::Cdx, interval)), None).unwrap(), Duration::ZERO);
+        // ...but a pause holds both.
+        reserve(&path, None, Some(Duration::from_secs(5))).unwrap();
+        let after_pause = reserve(&path, Some((RequestClass::Cdx, interval)), None).unwrap();
+        assert!(after_pause >= Duration::from_millis(4900), "{after_pause:?}");
+        // A garbled or far-future file is not obeyed for hours.
+        std::fs::write(&path, "99999999999999999 x\n").unwrap();
+        assert_eq!(reserve(&path, Some((RequestClass::Capture, interval)), None).unwrap(), Duration::ZERO);
+    }
 
     #[test]
     fn backoff_grows_and_stays_bounded() {

@@ -30,8 +30,9 @@ pub fn run(args: &CapturesArgs, config: &Config) -> Result<u8> {
         listing.captures.into_iter().filter(|c| query.contains(&c.timestamp)).collect()
     } else {
         let rt = super::fetch::runtime()?;
-        let captures =
-            rt.block_on(async { Client::new(&config.wayback_url)?.list(&args.url, &query).await })?;
+        let captures = rt.block_on(async {
+            Client::for_store(&config.wayback_url, &config.store)?.list(&args.url, &query).await
+        })?;
         if let Err(e) = store.save_listing(&args.url, &captures, args.all) {
             tracing::warn!("could not cache the listing: {e}");
         }

@@ -33,7 +33,7 @@ pub fn run(args: &FetchArgs, config: &Config) -> Result<u8> {
     let store = Store::new(&config.store);
     let rt = runtime()?;
     rt.block_on(async {
-        let client = Client::new(&config.wayback_url)?;
+        let client = Client::for_store(&config.wayback_url, &config.store)?;
         let query = Query { from: args.from, to: args.to, all: false };
         let listed = client.list(&args.url, &query).await?;
         store.save_listing(&args.url, &listed, false)?;

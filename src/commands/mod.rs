@@ -119,7 +119,7 @@ async fn resolve_online(
     date: Option<&DateSpec>,
     config: &Config,
 ) -> Result<Stored> {
-    let client = Client::new(&config.wayback_url)?;
+    let client = Client::for_store(&config.wayback_url, &config.store)?;
     // One CDX request per URL and process: `diff URL --from --to` loads two captures.
     static LISTED: std::sync::OnceLock<std::sync::Mutex<HashMap<String, Vec<Capture>>>> =
         std::sync::OnceLock::new();
