@@ -50,7 +50,7 @@ pub fn normalize_html(bytes: &[u8], options: &Options) -> Result<Document, Norma
     let arena = Arena::build(&dom, &removed, selected.as_ref());
     let roots = match &selected {
         Some(_) => arena.selected_roots(),
-        None => arena.main_content().into_iter().collect(),
+        None => arena.main_content(),
     };
     let mut writer = Writer::new(&arena);
     for root in roots {
@@ -558,7 +558,7 @@ impl<'a> Arena<'a> {
 
     /// The element whose prose, weighted by policy words, most outweighs the link
     /// text it holds.
-    fn main_content(&self) -> Option<usize> {
+    fn main_content(&self) -> Vec<usize> {
         let mut best: Option<(f64, usize)> = None;
         for (i, n) in self.nodes.iter().enumerate() {
             if n.is_text || n.dropped || n.prose == 0 {
@@ -576,6 +576,7 @@ impl<'a> Arena<'a> {
             }
         }
         let mut chosen = best.map_or(self.body, |(_, i)| i);
+        let mut continuations: Vec<Vec<usize>> = Vec::new();
         // Narrow down past side columns: into the child that holds most of the prose
         // and the page's title (`h1`), or nearly all the prose when there is no `h1`.
         loop {
@@ -600,9 +601,39 @@ impl<'a> Arena<'a> {
             if rest_prose >= 200 && node.vocab - c.vocab >= 2 && rest_links * 4 < rest_prose {
                 break;
             }
+            continuations.push(self.continuations(chosen, child));
             chosen = child;
         }
-        Some(chosen)
+        // The chosen element, then what continues it at each level, innermost first.
+        std::iter::once(chosen).chain(continuations.into_iter().rev().flatten()).collect()
+    }
+
+    /// The paragraphs right after `child` (inside `parent`) that the parser moved out of
+    /// it: `<font><p>a<p>b</font>` parses as `<font><p>a</font><p><font>b</font></p>`,
+    /// so the last paragraph of a 2000s page sits beside its `<font>` wrapper, starting
+    /// with a clone of it. Mostly prose, and in a row.
+    fn continuations(&self, parent: usize, child: usize) -> Vec<usize> {
+        let siblings = &self.nodes[parent].children;
+        let after = siblings.iter().position(|&c| c == child).map_or(&[][..], |p| &siblings[p + 1..]);
+        let mut out = Vec::new();
+        for &s in after {
+            let n = &self.nodes[s];
+            if n.dropped || n.is_text && n.text.trim().is_empty() {
+                continue;
+            }
+            let starts_with_clone = n
+                .children
+                .iter()
+                .map(|&c| &self.nodes[c])
+                .find(|c| !(c.is_text && c.text.trim().is_empty()))
+                .is_some_and(|c| !c.is_text && matches!(c.tag, Tag::Inline | Tag::Bold));
+            let prose = n.prose > 0 && n.links * 4 < n.prose;
+            if n.is_text || !matches!(n.tag, Tag::Paragraph | Tag::Block) || !starts_with_clone || !prose {
+                break;
+            }
+            out.push(s);
+        }
+        out
     }
 
     /// Outermost elements matched by `--select`, in document order.
