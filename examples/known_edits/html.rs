@@ -102,7 +102,22 @@ struct Style {
     template: Template,
     entities: bool,
     wrap: Option<usize>,
+    /// Share of paragraphs and items given inline markup (emphasis, a link, a span,
+    /// a `&nbsp;`) inside them.
+    inline: f64,
 }
+
+/// Inline markup put around one or two words inside a sentence (never the first or
+/// the last word, so a block is never wholly bold and its full stop stays outside).
+const INLINE: [(&str, &str); 7] = [
+    ("<strong>", "</strong>"),
+    ("<em>", "</em>"),
+    ("<b>", "</b>"),
+    ("<i>", "</i>"),
+    ("<a href=\"/privacy#details\">", "</a>"),
+    ("<span class=\"highlight\">", "</span>"),
+    ("<abbr title=\"see above\">", "</abbr>"),
+];
 
 impl Style {
     fn text(&self, s: &str) -> String {
@@ -112,10 +127,48 @@ impl Style {
             None => e,
         }
     }
+
+    /// A paragraph's or item's text, with inline markup in `inline` of them.
+    fn prose(&self, s: &str, rng: &mut StdRng) -> String {
+        let words: Vec<String> = escape(s, self.entities).split(' ').map(str::to_string).collect();
+        if words.len() < 5 || !rng.gen_bool(self.inline) {
+            return self.text(s);
+        }
+        let mut words = words;
+        let n = words.len();
+        let k = rng.gen_range(1..n - 2);
+        let m = rng.gen_range(k..(k + 2).min(n - 2));
+        if rng.gen_bool(0.2) {
+            // A no-break space written as an entity, as editors do.
+            words[k] = format!("&nbsp;{}", words[k]);
+            let joined = words.join(" ").replace(" &nbsp;", "&nbsp;");
+            return self.wrap_escaped(&joined);
+        }
+        let (open, close) = INLINE[rng.gen_range(0..INLINE.len())];
+        words[k] = format!("{open}{}", words[k]);
+        words[m] = format!("{}{close}", words[m]);
+        self.wrap_escaped(&words.join(" "))
+    }
+
+    fn wrap_escaped(&self, e: &str) -> String {
+        match self.wrap {
+            Some(w) => wrap(e, w, "      "),
+            None => e.to_string(),
+        }
+    }
+
+    /// An opening block tag: `<P>`, `<LI>` in upper case on the 2000s template.
+    fn tag(&self, name: &str) -> String {
+        if self.template == Template::Tables {
+            format!("<{}>", name.to_uppercase())
+        } else {
+            format!("<{name}>")
+        }
+    }
 }
 
 /// The policy itself: headings, paragraphs, lists (nested by depth), tables.
-fn render_policy(doc: &Document, style: &Style) -> String {
+fn render_policy(doc: &Document, style: &Style, rng: &mut StdRng) -> String {
     let mut out = String::new();
     // A title that is not the first heading is rendered as `to_markdown` does.
     if let Some(title) = &doc.title {
@@ -155,7 +208,11 @@ fn render_policy(doc: &Document, style: &Style) -> String {
                 in_table = false;
             }
             match block {
-                Block::Paragraph { text } => out.push_str(&format!("<p>{}</p>\n", style.text(text))),
+                Block::Paragraph { text } => {
+                    // 2000s pages leave paragraphs unclosed.
+                    let close = if style.template == Template::Tables { "" } else { "</p>" };
+                    out.push_str(&format!("{}{}{close}\n", style.tag("p"), style.prose(text, rng)))
+                }
                 Block::ListItem { text, depth, ordered } => {
                     let depth = *depth as usize;
                     // Close deeper lists, and a list of the other kind at this depth.
@@ -174,7 +231,7 @@ fn render_policy(doc: &Document, style: &Style) -> String {
                             out.push_str("<li>");
                         }
                     }
-                    out.push_str(&format!("<li>{}", style.text(text)));
+                    out.push_str(&format!("{}{}", style.tag("li"), style.prose(text, rng)));
                 }
                 Block::TableRow { cells } => {
                     if !in_table {
@@ -224,9 +281,10 @@ pub fn render(doc: &Document, template: Template, rng: &mut StdRng) -> String {
         template,
         entities: template == Template::Tables || rng.gen_bool(0.3),
         wrap: if rng.gen_bool(0.5) { Some(rng.gen_range(60..=100)) } else { None },
+        inline: [0.0, 0.2, 0.5][rng.gen_range(0..3)],
     };
     let title = escape(doc.title.as_deref().unwrap_or("Privacy Policy"), false);
-    let policy = render_policy(doc, &style);
+    let policy = render_policy(doc, &style, rng);
     let nav_n = rng.gen_range(4..=NAV.len());
     let nav = &NAV[..nav_n];
     let side = &SIDEBAR[..rng.gen_range(3..=SIDEBAR.len())];
@@ -334,9 +392,10 @@ fn first_difference(want: &Document, got: Option<&Document>) -> (String, String)
             }
         }
         if x.2.len() != y.2.len() {
+            let extra = |a: &Vec<String>, b: &Vec<String>| a.get(b.len()).cloned().unwrap_or_default();
             return (
-                format!("section {i} ({:?}): {} blocks, next {:?}", x.1, x.2.len(), y.2.get(x.2.len())),
-                format!("{} blocks, next {:?}", y.2.len(), x.2.get(y.2.len())),
+                format!("section {i} ({:?}): {} blocks, last {:?}", x.1, x.2.len(), extra(&x.2, &y.2)),
+                format!("{} blocks, last {:?}", y.2.len(), extra(&y.2, &x.2)),
             );
         }
     }
