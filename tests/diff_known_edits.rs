@@ -47,7 +47,7 @@ fn html_pairs() -> &'static (Vec<Pair>, Vec<html::Mismatch>) {
     static CELL: OnceLock<(Vec<Pair>, Vec<html::Mismatch>)> = OnceLock::new();
     CELL.get_or_init(|| {
         let mut pairs = pairs().to_vec();
-        let mismatches = html::add_html_sides(&mut pairs, SEED, 0.5);
+        let mismatches = html::add_html_sides(&mut pairs, SEED, 0.5, false);
         (pairs, mismatches)
     })
 }

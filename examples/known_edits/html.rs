@@ -411,7 +411,11 @@ const SIDES: [&str; 3] = ["old", "new", "both"];
 /// Document modulo white space, quotes and dashes; the others are returned (with
 /// `rejected`), and so are the kept pages that do not read back to the very same
 /// Document (list depth, ordered, title, exact text).
-pub fn add_html_sides(pairs: &mut [Pair], seed: u64, share: f64) -> Vec<Mismatch> {
+///
+/// With `keep_rejected`, the rejected pages are kept too (their Document is whatever
+/// the normalizer made of them), to measure what their normalizer errors cost the
+/// report; the expected changes are still those of the Markdown pair.
+pub fn add_html_sides(pairs: &mut [Pair], seed: u64, share: f64, keep_rejected: bool) -> Vec<Mismatch> {
     let mut mismatches = Vec::new();
     for pair in pairs.iter_mut() {
         let mut rng = StdRng::seed_from_u64(seed.wrapping_mul(7_000_003).wrapping_add(pair.id as u64 + 1));
@@ -440,8 +444,11 @@ pub fn add_html_sides(pairs: &mut [Pair], seed: u64, share: f64) -> Vec<Mismatch
                 made.push((on_new, template, page, got.unwrap_or_default()));
             } else {
                 let (intended, read) = first_difference(doc, got.as_ref());
-                let (pair, base) = (pair.id, pair.base.clone());
-                mismatches.push(Mismatch { pair, base, template, intended, read, rejected: true });
+                let (id, base) = (pair.id, pair.base.clone());
+                mismatches.push(Mismatch { pair: id, base, template, intended, read, rejected: true });
+                if keep_rejected {
+                    made.push((on_new, template, page, got.unwrap_or_default()));
+                }
             }
         }
         for (on_new, template, page, got) in made {
