@@ -409,6 +409,16 @@ fn html_sides_are_site_captures_the_html_normalizer_reads_back_modulo_white_spac
         }
         assert_eq!(pair.expected, md.2, "pair {}: the known edits are those of the Markdown pair", pair.id);
     }
+    // Repeatable, like the Markdown pairs.
+    let mut again = pairs_markdown_only();
+    html::add_html_sides(&mut again, SEED, 0.5, false);
+    for (a, b) in again.iter().zip(pairs) {
+        assert_eq!((&a.old_html, &a.new_html), (&b.old_html, &b.new_html), "pair {}", a.id);
+    }
+}
+
+fn pairs_markdown_only() -> Vec<Pair> {
+    pairs().to_vec()
 }
 
 /// The Markdown instance's (old, new, expected), to compare the HTML instance with.
