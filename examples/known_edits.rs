@@ -13,6 +13,8 @@ mod baseline;
 mod engine;
 #[path = "known_edits/gen.rs"]
 mod gen;
+#[path = "known_edits/html.rs"]
+mod html;
 #[path = "known_edits/score.rs"]
 mod score;
 
@@ -41,6 +43,15 @@ struct Args {
     /// (`e.g. cookies`, `Inc. and`, `example.com`): a stress test of clause splitting.
     #[arg(long)]
     hard: bool,
+    /// Give half of the pairs HTML sides (old, new or both, as site captures in one of
+    /// three page templates), read by the HTML normalizer.
+    #[arg(long)]
+    html: bool,
+    /// With --html: keep the pages the HTML normalizer does not read back as rendered
+    /// too, to see what its errors cost the report (the expected changes stay those of
+    /// the Markdown pair).
+    #[arg(long, requires = "html")]
+    keep_rejected: bool,
     /// List every misclassification.
     #[arg(long)]
     verbose: bool,
@@ -69,18 +80,32 @@ fn main() -> ExitCode {
         }
     };
     let started = Instant::now();
-    let pairs = gen::generate(&bases, args.pairs, args.seed, args.hard);
+    let mut pairs = gen::generate(&bases, args.pairs, args.seed, args.hard);
+    let mismatches = if args.html {
+        html::add_html_sides(&mut pairs, args.seed, HTML_SHARE, args.keep_rejected)
+    } else {
+        Vec::new()
+    };
     let cosmetic = pairs.iter().filter(|p| p.cosmetic).count();
     println!(
-        "{} base policies, {} pairs ({} with known edits, {} cosmetic-only), seed {}{}, generated in {:.1} s\n",
+        "{} base policies, {} pairs ({} with known edits, {} cosmetic-only), seed {}{}{}, generated in {:.1} s",
         bases.len(),
         pairs.len(),
         pairs.len() - cosmetic,
         cosmetic,
         args.seed,
         if args.hard { ", --hard" } else { "" },
+        match (args.html, args.keep_rejected) {
+            (true, true) => ", --html --keep-rejected",
+            (true, false) => ", --html",
+            _ => "",
+        },
         started.elapsed().as_secs_f64()
     );
+    if args.html {
+        print!("{}", html_summary(&pairs, &mismatches, args.keep_rejected));
+    }
+    println!();
     if let Some(dir) = &args.dump {
         if let Err(e) = dump(dir, &pairs) {
             eprintln!("known_edits: cannot write {}: {e}", dir.display());
@@ -129,11 +154,50 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The share of pairs given HTML sides with `--html`.
+const HTML_SHARE: f64 = 0.5;
+
+/// How many pairs have HTML sides, and the pages the HTML normalizer did not read back.
+fn html_summary(pairs: &[Pair], mismatches: &[html::Mismatch], keep_rejected: bool) -> String {
+    let count = |f: &dyn Fn(&Pair) -> bool| pairs.iter().filter(|p| f(p)).count();
+    let both = count(&|p| p.old_html.is_some() && p.new_html.is_some());
+    let old = count(&|p| p.old_html.is_some() && p.new_html.is_none());
+    let new = count(&|p| p.old_html.is_none() && p.new_html.is_some());
+    let cosmetic = count(&|p| p.cosmetic && (p.old_html.is_some() || p.new_html.is_some()));
+    let mut out = format!(
+        "HTML sides: {} pairs ({old} old HTML + new Markdown, {new} old Markdown + new HTML, {both} both HTML; \
+         {cosmetic} of them cosmetic-only); {} pages; not read back modulo white space, quotes and dashes: {}; \
+         kept but not read back to the very same Document: {}\n",
+        old + new + both,
+        old + new + 2 * both + if keep_rejected { 0 } else { mismatches.iter().filter(|m| m.rejected).count() },
+        mismatches.iter().filter(|m| m.rejected).count(),
+        mismatches.iter().filter(|m| !m.rejected).count(),
+    );
+    for m in mismatches {
+        out.push_str(&format!(
+            "  {} pair {} ({}, {} template): intended {} / read {}\n",
+            if m.rejected { "rejected" } else { "inexact" },
+            m.pair,
+            m.base,
+            m.template.name(),
+            m.intended,
+            m.read
+        ));
+    }
+    out
+}
+
 fn dump(dir: &std::path::Path, pairs: &[Pair]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     for p in pairs {
         std::fs::write(dir.join(format!("{:03}-old.md", p.id)), &p.old_markdown)?;
         std::fs::write(dir.join(format!("{:03}-new.md", p.id)), &p.new_markdown)?;
+        if let Some(page) = &p.old_html {
+            std::fs::write(dir.join(format!("{:03}-old.html", p.id)), page)?;
+        }
+        if let Some(page) = &p.new_html {
+            std::fs::write(dir.join(format!("{:03}-new.html", p.id)), page)?;
+        }
         let expected: Vec<Value> = p
             .expected
             .iter()

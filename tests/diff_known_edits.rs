@@ -13,6 +13,9 @@ mod engine;
 #[path = "../examples/known_edits/gen.rs"]
 #[allow(dead_code)]
 mod gen;
+#[path = "../examples/known_edits/html.rs"]
+#[allow(dead_code)]
+mod html;
 #[path = "../examples/known_edits/score.rs"]
 #[allow(dead_code)]
 mod score;
@@ -38,16 +41,34 @@ fn pairs() -> &'static [Pair] {
     })
 }
 
+/// The `--html` instance: the same generation, then half of the pairs given HTML sides
+/// (old, new or both) read by the HTML normalizer, and the pages it did not read back.
+fn html_pairs() -> &'static (Vec<Pair>, Vec<html::Mismatch>) {
+    static CELL: OnceLock<(Vec<Pair>, Vec<html::Mismatch>)> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let mut pairs = pairs().to_vec();
+        let mismatches = html::add_html_sides(&mut pairs, SEED, 0.5, false);
+        (pairs, mismatches)
+    })
+}
+
+fn score_of(pairs: &[Pair]) -> Score {
+    let mut score = Score::new();
+    for pair in pairs {
+        let report = engine::policydiff_json(&pair.old, &pair.new).expect("policydiff::diff is built");
+        score.add(pair, &report);
+    }
+    score
+}
+
 fn policydiff_score() -> &'static Score {
     static CELL: OnceLock<Score> = OnceLock::new();
-    CELL.get_or_init(|| {
-        let mut score = Score::new();
-        for pair in pairs() {
-            let report = engine::policydiff_json(&pair.old, &pair.new).expect("policydiff::diff is built");
-            score.add(pair, &report);
-        }
-        score
-    })
+    CELL.get_or_init(|| score_of(pairs()))
+}
+
+fn html_score() -> &'static Score {
+    static CELL: OnceLock<Score> = OnceLock::new();
+    CELL.get_or_init(|| score_of(&html_pairs().0))
 }
 
 fn baseline_score() -> &'static Score {
@@ -66,7 +87,10 @@ fn tally(score: &Score, kind: &str) -> Tally {
 }
 
 fn assert_kind(kind: &str) {
-    let score = policydiff_score();
+    assert_kind_in(policydiff_score(), kind);
+}
+
+fn assert_kind_in(score: &Score, kind: &str) {
     let t = tally(score, kind);
     let misses: Vec<String> = score
         .misses
@@ -191,6 +215,8 @@ fn the_scorer_counts_only_the_right_kind_with_the_right_text() {
                 new_section: None,
             },
         ],
+        old_html: None,
+        new_html: None,
     };
     let report = json!({
         "schema": "policydiff.diff/1",
@@ -308,4 +334,141 @@ fn policydiff_beats_the_sentence_baseline() {
         base.total().f1()
     );
     assert!(ours.cosmetic_share() > base.cosmetic_share());
+}
+
+#[test]
+#[ignore = "measured 2026-11-30: 15 of 43 pages rejected, all on the 2000s template: the HTML normalizer drops \
+            a policy's last paragraph when an unclosed <P> before </font> puts it outside the <font> wrapper \
+            (docs/known-edits.md, HTML sides)"]
+fn html_pages_read_back_as_rendered() {
+    let (pairs, mismatches) = html_pairs();
+    let rejected: Vec<String> = mismatches
+        .iter()
+        .filter(|m| m.rejected)
+        .map(|m| {
+            format!(
+                "pair {} ({}, {}): intended {} / read {}",
+                m.pair,
+                m.base,
+                m.template.name(),
+                m.intended,
+                m.read
+            )
+        })
+        .collect();
+    let kept: usize =
+        pairs.iter().map(|p| p.old_html.is_some() as usize + p.new_html.is_some() as usize).sum();
+    assert!(
+        rejected.is_empty(),
+        "{} of {} pages rejected:\n{}",
+        rejected.len(),
+        kept + rejected.len(),
+        rejected.join("\n")
+    );
+}
+
+/// The first HTML-side bug found, as its minimal reproduction (docs/known-edits.md):
+/// a 2000s page whose paragraphs are left unclosed inside `<font>`.
+#[test]
+#[ignore = "measured 2026-11-30: the last paragraph is dropped (the HTML parser moves it out of <font>, and \
+            the main-content narrowing keeps only <font>, which holds the h1 and over 75 % of the prose)"]
+fn an_unclosed_last_paragraph_inside_font_is_kept() {
+    let page = "<html><body><font size=\"2\">\n<h1>Privacy Policy</h1>\n\
+                <p>We collect your name and your email address when you register.\n\
+                <p>We never sell your personal information to anyone at any time.\n\
+                <p>We keep your data on servers in the European Union only.\n\
+                <p>We answer every letter within thirty days of receiving it.\n</font></body></html>";
+    let doc = html::read(page).expect("the page has text");
+    let last = doc.blocks().last().map(|b| b.text().into_owned());
+    assert_eq!(last.as_deref(), Some("We answer every letter within thirty days of receiving it."));
+}
+
+#[test]
+fn html_sides_are_site_captures_the_html_normalizer_reads_back_modulo_white_space() {
+    let (pairs, _) = html_pairs();
+    let n = |f: &dyn Fn(&Pair) -> bool| pairs.iter().filter(|p| f(p)).count();
+    assert!(n(&|p| p.old_html.is_some() && p.new_html.is_none()) >= 5);
+    assert!(n(&|p| p.old_html.is_none() && p.new_html.is_some()) >= 5);
+    assert!(n(&|p| p.old_html.is_some() && p.new_html.is_some()) >= 5);
+    assert!(n(&|p| p.cosmetic && (p.old_html.is_some() || p.new_html.is_some())) >= 3);
+    for template in ["modern", "divs", "tables"] {
+        assert!(pairs.iter().flat_map(|p| &p.what).any(|w| w.contains(template)), "no {template} page");
+    }
+    for (pair, md) in pairs.iter().zip(pairs_markdown_docs()) {
+        for (page, doc, md_doc) in [(&pair.old_html, &pair.old, &md.0), (&pair.new_html, &pair.new, &md.1)] {
+            match page {
+                Some(page) => {
+                    for chrome in ["href=\"/home\"", "cookie-banner", "&copy;", "<title>"] {
+                        assert!(page.contains(chrome), "pair {}: no {chrome}", pair.id);
+                    }
+                    assert_eq!(html::read(page).as_ref(), Some(doc), "pair {}", pair.id);
+                    assert_eq!(gen::folded(doc), gen::folded(md_doc), "pair {}", pair.id);
+                }
+                None => assert_eq!(doc, md_doc, "pair {}", pair.id),
+            }
+        }
+        assert_eq!(pair.expected, md.2, "pair {}: the known edits are those of the Markdown pair", pair.id);
+    }
+    // Repeatable, like the Markdown pairs.
+    let mut again = pairs_markdown_only();
+    html::add_html_sides(&mut again, SEED, 0.5, false);
+    for (a, b) in again.iter().zip(pairs) {
+        assert_eq!((&a.old_html, &a.new_html), (&b.old_html, &b.new_html), "pair {}", a.id);
+    }
+}
+
+fn pairs_markdown_only() -> Vec<Pair> {
+    pairs().to_vec()
+}
+
+/// The Markdown instance's (old, new, expected), to compare the HTML instance with.
+fn pairs_markdown_docs() -> impl Iterator<Item = (policydiff::Document, policydiff::Document, Vec<Expected>)>
+{
+    pairs().iter().map(|p| (p.old.clone(), p.new.clone(), p.expected.clone()))
+}
+
+#[test]
+fn html_sides_policydiff_finds_added_clauses() {
+    assert_kind_in(html_score(), "added");
+}
+
+#[test]
+fn html_sides_policydiff_finds_removed_clauses() {
+    assert_kind_in(html_score(), "removed");
+}
+
+#[test]
+fn html_sides_policydiff_finds_reworded_clauses() {
+    assert_kind_in(html_score(), "reworded");
+}
+
+#[test]
+fn html_sides_policydiff_finds_moved_clauses() {
+    assert_kind_in(html_score(), "moved");
+}
+
+#[test]
+fn html_sides_policydiff_finds_renamed_sections() {
+    assert_kind_in(html_score(), "renamed");
+}
+
+#[test]
+fn html_sides_policydiff_reports_every_cosmetic_only_pair_unchanged() {
+    let (pairs, _) = html_pairs();
+    let score = html_score();
+    let spurious: Vec<String> = score
+        .misses
+        .iter()
+        .filter(|m| pairs[m.pair].cosmetic)
+        .map(|m| format!("pair {} ({}): {:?}", m.pair, pairs[m.pair].what.join(", "), m.reported))
+        .collect();
+    assert!(score.cosmetic_pairs > 0);
+    assert_eq!(score.cosmetic_unchanged, score.cosmetic_pairs, "{}", spurious.join("\n"));
+}
+
+#[test]
+fn html_sides_policydiff_names_the_sections_and_rebuilds_the_words() {
+    let score = html_score();
+    assert_eq!(score.located_right, score.located);
+    assert_eq!(score.words_rebuild, score.reworded_reported);
 }

@@ -60,6 +60,12 @@ pub struct Pair {
     pub old: Document,
     pub new: Document,
     pub expected: Vec<Expected>,
+    /// With `--html`: the old side's page, when the old side is HTML (then `old` is
+    /// what the HTML normalizer makes of it, and `old_markdown` the Markdown it was
+    /// rendered from).
+    pub old_html: Option<String>,
+    /// The same for the new side.
+    pub new_html: Option<String>,
 }
 
 /// Reads the bases of a corpus directory: every `wayback-policies/*/*.princeton.md`
@@ -839,6 +845,8 @@ pub fn edit_pair(
         old: doc.clone(),
         new: edited,
         expected,
+        old_html: None,
+        new_html: None,
     })
 }
 
@@ -1092,6 +1100,8 @@ pub fn cosmetic_pair(id: usize, base: &Base, doc: &Document, rng: &mut StdRng) -
             old,
             new,
             expected: Vec::new(),
+            old_html: None,
+            new_html: None,
         });
     }
     None
