@@ -337,9 +337,6 @@ fn policydiff_beats_the_sentence_baseline() {
 }
 
 #[test]
-#[ignore = "measured 2026-11-30: 15 of 43 pages rejected, all on the 2000s template: the HTML normalizer drops \
-            a policy's last paragraph when an unclosed <P> before </font> puts it outside the <font> wrapper \
-            (docs/known-edits.md, HTML sides)"]
 fn html_pages_read_back_as_rendered() {
     let (pairs, mismatches) = html_pairs();
     let rejected: Vec<String> = mismatches
@@ -370,8 +367,6 @@ fn html_pages_read_back_as_rendered() {
 /// The first HTML-side bug found, as its minimal reproduction (docs/known-edits.md):
 /// a 2000s page whose paragraphs are left unclosed inside `<font>`.
 #[test]
-#[ignore = "measured 2026-11-30: the last paragraph is dropped (the HTML parser moves it out of <font>, and \
-            the main-content narrowing keeps only <font>, which holds the h1 and over 75 % of the prose)"]
 fn an_unclosed_last_paragraph_inside_font_is_kept() {
     let page = "<html><body><font size=\"2\">\n<h1>Privacy Policy</h1>\n\
                 <p>We collect your name and your email address when you register.\n\
