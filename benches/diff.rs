@@ -83,50 +83,9 @@ impl Lcg {
     }
 }
 
-const WORDS: &[&str] = &[
-    "we",
-    "collect",
-    "your",
-    "personal",
-    "data",
-    "share",
-    "with",
-    "partners",
-    "cookies",
-    "may",
-    "will",
-    "never",
-    "sell",
-    "information",
-    "account",
-    "services",
-    "use",
-    "to",
-    "provide",
-    "improve",
-    "security",
-    "delete",
-    "request",
-    "access",
-    "law",
-    "legal",
-    "basis",
-    "retain",
-    "years",
-    "consent",
-    "withdraw",
-    "email",
-    "address",
-    "payment",
-    "device",
-    "location",
-    "advertising",
-    "analytics",
-    "third",
-    "parties",
-    "children",
-    "transfer",
-];
+#[path = "../tests/common/policy_words.rs"]
+mod policy_words;
+use policy_words::WORDS;
 
 fn sentence(rng: &mut Lcg) -> String {
     let n = 8 + rng.next(16);

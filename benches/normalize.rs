@@ -1,5 +1,5 @@
-//! Throughput of the HTML normalizer over the archived policy pages of
-//! `tests/fixtures/pages`: one iteration normalizes every page once. Beside it, the
+//! Throughput of the HTML normalizer over the archived policy pages of the bundled
+//! store `snapshots/`: one iteration normalizes every page once. Beside it, the
 //! parse-only baseline (`scraper::Html::parse_document`, the floor any DOM-based
 //! normalizer pays) and, with `--features compare`, dom_smoothie (Readability) over
 //! the same bytes.
@@ -14,17 +14,12 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use policydiff::normalize::{normalize, InputKind, Options};
 
-/// Every `.html` fixture, Princeton's comment already stripped by `scripts/copy-fixtures.py`.
+/// Every capture of the bundled store `snapshots/` (21 real archived policy pages).
 fn pages() -> Vec<Vec<u8>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/fixtures/pages exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "html"))
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty(), "no .html fixtures in {}", dir.display());
-    paths.iter().map(|p| std::fs::read(p).expect("fixture readable")).collect()
+    let store = policydiff::store::Store::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+    let captures = store.all_captures().expect("the bundled store reads");
+    assert!(!captures.is_empty(), "no captures in {}", store.root().display());
+    captures.iter().map(|c| store.read_body(c).expect("an intact capture")).collect()
 }
 
 fn bench_normalize(c: &mut Criterion) {

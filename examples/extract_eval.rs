@@ -8,8 +8,11 @@
 //!
 //! `DIR` (default `tests/fixtures/pages`) holds pairs `<page>.html` + `<page>.princeton.md`,
 //! flat (`<domain>-<ts>.html`) or one folder per domain as in the shared corpus
-//! (`<domain>/<ts>.html`). Princeton's leading HTML comment is stripped when present; the
-//! first line of the reference (the `> *The following text is extracted …*` note) is dropped.
+//! (`<domain>/<ts>.html`). A reference without its `.html` beside it takes the capture
+//! with its timestamp from the store `--pages` (default: the bundled `snapshots/`), which
+//! is how the repository keeps each archived page once. Princeton's leading HTML comment
+//! is stripped when present; the first line of the reference (the `> *The following text
+//! is extracted …*` note) is dropped.
 //!
 //! Scores, per page:
 //! - tokens: lowercase words, after folding curly quotes, dashes and no-break spaces;
@@ -44,6 +47,9 @@ use serde::Serialize;
 struct Args {
     /// Folder of `<page>.html` + `<page>.princeton.md` pairs (flat or one folder per domain).
     dir: Option<PathBuf>,
+    /// Store to take a reference's page from when its `.html` is not beside it.
+    #[arg(long, value_name = "STORE")]
+    pages: Option<PathBuf>,
     /// Which extractor to evaluate (`dom_smoothie`, `rs-trafilatura` need `--features compare`).
     #[arg(long, value_enum, default_value_t = ExtractorArg::Policydiff)]
     extractor: ExtractorArg,
@@ -221,7 +227,8 @@ fn main() -> ExitCode {
         .dir
         .clone()
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages"));
-    let pairs = match find_pairs(&dir) {
+    let store = args.pages.clone().unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+    let pairs = match find_pairs(&dir, &store) {
         Ok(p) if !p.is_empty() => p,
         Ok(_) => {
             eprintln!("no <page>.html + <page>.princeton.md pairs in {}", dir.display());
@@ -337,15 +344,28 @@ fn names_of(pairs: &[&Pair]) -> String {
 }
 
 /// Pairs in `dir` itself (`<page>.princeton.md`) and one level down (`<domain>/<ts>.princeton.md`).
-fn find_pairs(dir: &Path) -> std::io::Result<Vec<Pair>> {
+fn find_pairs(dir: &Path, store: &Path) -> std::io::Result<Vec<Pair>> {
+    // Captures of the store by timestamp, for references whose page is not beside them.
+    let stored: HashMap<String, PathBuf> = if store.is_dir() {
+        policydiff::store::Store::new(store)
+            .all_captures()
+            .map_err(|e| std::io::Error::other(e.to_string()))?
+            .into_iter()
+            .map(|c| (c.meta.timestamp, c.html))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let mut pairs = Vec::new();
     let mut visit = |folder: &Path, prefix: Option<&str>| -> std::io::Result<()> {
         for entry in std::fs::read_dir(folder)? {
             let path = entry?.path();
             let Some(file) = path.file_name().and_then(|f| f.to_str()) else { continue };
             let Some(stem) = file.strip_suffix(".princeton.md") else { continue };
-            let html = folder.join(format!("{stem}.html"));
-            if html.is_file() {
+            let beside = folder.join(format!("{stem}.html"));
+            let timestamp = stem.rsplit('-').next().unwrap_or(stem);
+            let html = if beside.is_file() { Some(beside) } else { stored.get(timestamp).cloned() };
+            if let Some(html) = html {
                 let name = prefix.map_or_else(|| stem.to_string(), |p| format!("{p}-{stem}"));
                 pairs.push(Pair { name, html, reference: path.clone() });
             }

@@ -1,4 +1,4 @@
-//! Runs one stage over every fixture page once, for instruction counting under
+//! Runs one stage over every page of the bundled store `snapshots/` once, for instruction counting under
 //! `valgrind --tool=callgrind` (repeatable on a noisy machine, unlike wall time):
 //!
 //! ```text
@@ -12,15 +12,22 @@ use std::path::Path;
 
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_else(|| "normalize".into());
-    let dir = std::env::args()
-        .nth(2)
-        .unwrap_or_else(|| format!("{}/tests/fixtures/pages", env!("CARGO_MANIFEST_DIR")));
-    let mut pages: Vec<Vec<u8>> = std::fs::read_dir(Path::new(&dir))
-        .expect("fixture folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .filter_map(|p| std::fs::read(p).ok())
-        .collect();
+    // The bundled store's captures, or every `.html` of a folder given as second argument.
+    let mut pages: Vec<Vec<u8>> = match std::env::args().nth(2) {
+        Some(dir) => std::fs::read_dir(Path::new(&dir))
+            .expect("page folder")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+            .filter_map(|p| std::fs::read(p).ok())
+            .collect(),
+        None => {
+            let store =
+                policydiff::store::Store::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+            let captures = store.all_captures().expect("the bundled store reads");
+            // Plain reads: a SHA-1 check would add to the instructions counted.
+            captures.iter().map(|c| std::fs::read(&c.html).expect("a readable capture")).collect()
+        }
+    };
     pages.sort();
     let bytes: usize = pages.iter().map(Vec::len).sum();
     let mut sink = 0usize;

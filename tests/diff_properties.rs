@@ -6,49 +6,9 @@ use policydiff::diff::{diff, segment, Change, DocumentDiff};
 use policydiff::normalize::normalize_markdown;
 use proptest::prelude::*;
 
-const WORDS: &[&str] = &[
-    "we",
-    "collect",
-    "your",
-    "personal",
-    "data",
-    "share",
-    "with",
-    "partners",
-    "cookies",
-    "may",
-    "will",
-    "never",
-    "sell",
-    "information",
-    "account",
-    "services",
-    "use",
-    "to",
-    "provide",
-    "improve",
-    "security",
-    "delete",
-    "request",
-    "access",
-    "law",
-    "legal",
-    "basis",
-    "retain",
-    "years",
-    "consent",
-    "withdraw",
-    "email",
-    "address",
-    "payment",
-    "device",
-    "location",
-    "advertising",
-    "analytics",
-    "third",
-    "parties",
-    "children",
-];
+#[path = "common/policy_words.rs"]
+mod policy_words;
+use policy_words::WORDS;
 
 /// A policy: sections of (heading, paragraphs of sentences of word indices, list items).
 type Policy = Vec<(usize, Vec<Vec<Vec<usize>>>, Vec<Vec<usize>>)>;

@@ -146,6 +146,32 @@ impl Store {
         Ok(out)
     }
 
+    /// Every complete capture in the store, of every URL, ordered by URL then
+    /// timestamp. Hidden folders (`.locks`) are passed over.
+    pub fn all_captures(&self) -> Result<Vec<Stored>> {
+        let mut out = Vec::new();
+        let mut dirs = vec![self.root.clone()];
+        while let Some(dir) = dirs.pop() {
+            let entries = fs::read_dir(&dir).map_err(|e| Error::store(&dir, e.to_string()))?;
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+                if name.starts_with('.') {
+                    continue;
+                }
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Some(ts) = name.strip_suffix(".json").filter(|ts| names::is_timestamp(ts)) {
+                    if let Some(stored) = self.read_capture(&dir, ts) {
+                        out.push(stored);
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| (&a.meta.url, &a.meta.timestamp).cmp(&(&b.meta.url, &b.meta.timestamp)));
+        Ok(out)
+    }
+
     /// The capture filed under `timestamp`, if complete.
     pub fn capture(&self, url: &str, timestamp: &str) -> Result<Option<Stored>> {
         if !names::is_timestamp(timestamp) {
