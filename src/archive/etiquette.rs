@@ -369,7 +369,7 @@ mod tests {
     fn a_pause_holds_only_the_archive_host_that_asked_for_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("etiquette");
-        let capture = Some((RequestClass::Capture, Duration::from_millis(10)));
+        let capture = Some((RequestClass::Capture, Duration::from_secs(30)));
         reserve(&path, "127.0.0.1:1", None, Some(Duration::from_secs(60)), HOUR).unwrap();
         let other = reserve(&path, "web.archive.org", capture, None, HOUR).unwrap();
         assert_eq!(other, Reservation::default());
