@@ -43,6 +43,7 @@ pub mod diff;
 pub mod document;
 pub mod error;
 pub mod exit_codes;
+pub mod history;
 pub mod monitor;
 pub mod normalize;
 pub mod output;
