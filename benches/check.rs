@@ -8,7 +8,6 @@
 //! 3. 200 of them with one new capture each: fetch, normalize, diff, record.
 
 #[path = "../tests/support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 use std::sync::{Arc, Mutex};
@@ -40,7 +39,8 @@ fn main() {
     {
         let mut db = Db::open(store.path()).unwrap();
         for i in 0..watches {
-            let new = NewWatch { name: format!("site{i}"), url: url(i), select: None, remove: None, live: false };
+            let new =
+                NewWatch { name: format!("site{i}"), url: url(i), select: None, remove: None, live: false };
             db.add_watch(&new).unwrap();
         }
     }
@@ -48,7 +48,7 @@ fn main() {
         let t = Instant::now();
         let o = policydiff(store.path(), &standin.base, RAISED, &["check"]);
         let secs = t.elapsed().as_secs_f64();
-        assert_eq!(o.status.code(), Some(expect), "{}", stderr(&o));
+        assert_eq!(o.status.code(), Some(expect), "{what}: {}", stderr(&o));
         secs
     };
     let first = check("baselines", 0);

@@ -20,15 +20,15 @@ const NAME: &str = "Example privacy policy";
 
 fn version(n: usize) -> String {
     let file = ["x-pp-2024-11-16.md", "x-pp-2025-04-17.md"][n];
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff").join(file)).unwrap()
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff").join(file))
+        .unwrap()
 }
 
 /// Version `v` of the policy as the site served it on crawl `i`: the same text in
 /// different chrome each time (navigation with a session token, a cookie banner, a
 /// rotating promo, the footer year, the server's clock).
 fn capture(v: usize, i: usize) -> Vec<u8> {
-    let mut body = String::new();
-    pulldown_cmark::html::push_html(&mut body, pulldown_cmark::Parser::new(&version(v)));
+    let body = html(&policydiff::normalize::normalize_markdown(&version(v)));
     let promos = ["Try Premium today!", "Download our app", "Join the Spaces beta"];
     format!(
         "<!DOCTYPE html><html><head><title>Privacy Policy</title></head><body>\
@@ -44,6 +44,30 @@ fn capture(v: usize, i: usize) -> Vec<u8> {
         i % 60
     )
     .into_bytes()
+}
+
+/// The policy as a site's HTML: headings, paragraphs, lists, tables.
+fn html(doc: &policydiff::Document) -> String {
+    use policydiff::Block;
+    let esc = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let mut out = format!("<h1>{}</h1>", esc(doc.title.as_deref().unwrap_or("Privacy Policy")));
+    for section in &doc.sections {
+        if let Some(h) = &section.heading {
+            let level = section.level.clamp(2, 6);
+            out.push_str(&format!("<h{level}>{}</h{level}>", esc(h)));
+        }
+        for block in &section.blocks {
+            match block {
+                Block::ListItem { text, .. } => out.push_str(&format!("<ul><li>{}</li></ul>", esc(text))),
+                Block::TableRow { cells } => out.push_str(&format!(
+                    "<table><tr>{}</tr></table>",
+                    cells.iter().map(|c| format!("<td>{}</td>", esc(c))).collect::<String>()
+                )),
+                other => out.push_str(&format!("<p>{}</p>", esc(&other.text()))),
+            }
+        }
+    }
+    out
 }
 
 fn error_page() -> Vec<u8> {
@@ -125,7 +149,10 @@ fn a_real_step_is_announced_once_with_retries_and_nothing_on_the_next_check() {
     assert_eq!(p["step"]["reverts_to"], serde_json::Value::Null);
     assert!(p["step"]["changes"].as_array().is_some_and(|c| !c.is_empty()));
     let text = p["text"].as_str().unwrap();
-    assert!(text.starts_with(&format!("{NAME}: ")) && text.ends_with("(between 2025-01-05 and 2025-04-20)"), "{text}");
+    assert!(
+        text.starts_with(&format!("{NAME}: ")) && text.ends_with("(between 2025-01-05 and 2025-04-20)"),
+        "{text}"
+    );
     assert_eq!(accepted[0].headers.get("idempotency-key").map(String::as_str), p["id"].as_str());
 
     // Nothing new: nothing announced.
@@ -186,11 +213,12 @@ fn a_notify_command_gets_the_json_on_stdin_and_a_failing_one_is_retried_next_tim
 
 /// Starts `check` with a pause point and waits until it is there.
 fn check_paused_at(store: &Path, base: &str, hook: &str, point: &str) -> Child {
-    let mut child = policydiff_cmd(store, base, &[("POLICYDIFF_TEST_PAUSE_AT", point)], &["check", "--webhook", hook])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        policydiff_cmd(store, base, &[("POLICYDIFF_TEST_PAUSE_AT", point)], &["check", "--webhook", hook])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
     loop {
@@ -359,12 +387,16 @@ fn a_failing_watch_is_one_line_and_the_others_are_still_checked() {
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2, "{out}");
-    assert!(lines.iter().any(|l| l.starts_with("blocked.example/privacy: error: ") && l.contains("blocked")), "{out}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("blocked.example/privacy: error: ") && l.contains("blocked")),
+        "{out}"
+    );
     assert!(lines.iter().any(|l| l.starts_with(&format!("{NAME}: baseline recorded"))), "{out}");
     // The JSON form says the same.
     let o = run(store.path(), &standin.base, &[], &["check", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let statuses: Vec<&str> = v["watches"].as_array().unwrap().iter().map(|w| w["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> =
+        v["watches"].as_array().unwrap().iter().map(|w| w["status"].as_str().unwrap()).collect();
     assert!(statuses.contains(&"failed") && statuses.contains(&"unchanged"), "{v}");
 }
 

@@ -21,7 +21,10 @@ fn a_url_or_a_name_watched_twice_is_one_line_and_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("already watched as 'example.com/legal/privacy'"), "{}", stderr(&o));
-    let o = run(store.path(), &["watch", "add", "https://example.org/terms", "--name", "example.com/legal/privacy"]);
+    let o = run(
+        store.path(),
+        &["watch", "add", "https://example.org/terms", "--name", "example.com/legal/privacy"],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("is already taken"), "{}", stderr(&o));
@@ -46,12 +49,17 @@ fn list_shows_each_watch_and_remove_keeps_the_stores_captures() {
     let o = run(store.path(), &["watch", "list"]);
     assert_eq!(stdout(&o), "no watches; add one with `policydiff watch add URL`\n");
     run(store.path(), &["watch", "add", "https://b.example/privacy", "--live"]);
-    run(store.path(), &["--select", "article", "watch", "add", "https://a.example/terms", "--name", "A terms"]);
+    run(
+        store.path(),
+        &["--select", "article", "watch", "add", "https://a.example/terms", "--name", "A terms"],
+    );
     let o = run(store.path(), &["watch", "list"]);
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3, "{out}");
-    assert!(lines[0].starts_with("NAME") && lines[0].contains("LAST VERSION") && lines[0].contains("PENDING"));
+    assert!(
+        lines[0].starts_with("NAME") && lines[0].contains("LAST VERSION") && lines[0].contains("PENDING")
+    );
     assert!(lines[1].starts_with("A terms") && lines[1].ends_with("https://a.example/terms"), "{out}");
     assert!(lines[2].ends_with("https://b.example/privacy (+live)"), "{out}");
     let o = run(store.path(), &["watch", "list", "--format", "json"]);

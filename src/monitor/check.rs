@@ -79,7 +79,8 @@ impl Checker {
     pub fn new(acquirer: Acquirer, targets: Vec<Target>) -> Result<Checker> {
         if acquirer.is_offline() {
             return Err(Error::Usage(
-                "check needs the network (the archive's listings), and --offline (POLICYDIFF_OFFLINE) is set".into(),
+                "check needs the network (the archive's listings), and --offline (POLICYDIFF_OFFLINE) is set"
+                    .into(),
             ));
         }
         let limits = acquirer.client().map(|c| c.etiquette().limits.clone()).unwrap_or_default();
@@ -156,7 +157,8 @@ impl Checker {
         if watch.live {
             self.push_live(acquirer, watch, &mut history, &mut live_labels, record, checked).await;
         }
-        checked.unusable = history.unusable.iter().map(|s| format!("{}: {}", s.capture.label, s.reason)).collect();
+        checked.unusable =
+            history.unusable.iter().map(|s| format!("{}: {}", s.capture.label, s.reason)).collect();
         let Some(current) = history.current() else {
             if let Some(warning) = checked.warning.take() {
                 return Err(Error::input(&watch.url, warning));
@@ -164,7 +166,11 @@ impl Checker {
             let why = if new.is_empty() {
                 "the Wayback Machine lists no capture of this URL (status 200 HTML) yet".to_string()
             } else {
-                format!("none of the {} newest captures shows a policy ({})", new.len().min(BASELINE_TRIES), checked.unusable.join("; "))
+                format!(
+                    "none of the {} newest captures shows a policy ({})",
+                    new.len().min(BASELINE_TRIES),
+                    checked.unusable.join("; ")
+                )
             };
             return Err(Error::input(&watch.url, why));
         };
@@ -198,14 +204,16 @@ impl Checker {
         if watch.live {
             self.push_live(acquirer, watch, &mut history, &mut live_labels, record, checked).await;
         }
-        checked.unusable = history.unusable.iter().map(|s| format!("{}: {}", s.capture.label, s.reason)).collect();
+        checked.unusable =
+            history.unusable.iter().map(|s| format!("{}: {}", s.capture.label, s.reason)).collect();
         if let Some(v) = history.versions.get(earlier.wrapping_sub(1)) {
             let more = v.captures as i64 - current_captures;
             if more > 0 {
                 record.extend_last = Some((v.last.clone(), more));
             }
         }
-        record.versions = history.versions[earlier..].iter().map(|v| recorded_version(v, &live_labels)).collect();
+        record.versions =
+            history.versions[earlier..].iter().map(|v| recorded_version(v, &live_labels)).collect();
         let mut steps = Vec::new();
         for step in &history.steps {
             let json = serde_json::to_value(step).map_err(|e| Error::Usage(e.to_string()))?;
@@ -261,14 +269,20 @@ impl Checker {
         record: &mut CheckRecord,
         checked: &mut Checked,
     ) {
+        // After the newest capture pushed, always: the history only goes forward (two
+        // checks within a second file their pages a second apart).
         let now = crate::archive::cdx::now_timestamp();
-        // After the newest capture pushed, always: the history only goes forward.
         let stamp = match history.versions.last().map(|v| v.last_seen.clone()) {
-            Some(last) if last >= now => return,
+            Some(last) if last >= now => match crate::date::parse_timestamp(&last) {
+                Some(t) => crate::date::format_timestamp(t + chrono::Duration::seconds(1)),
+                None => now,
+            },
             _ => now,
         };
-        let answer =
-            self.live.get(&watch.url, watch.live_etag.as_deref(), watch.live_last_modified.as_deref(), &stamp).await;
+        let answer = self
+            .live
+            .get(&watch.url, watch.live_etag.as_deref(), watch.live_last_modified.as_deref(), &stamp)
+            .await;
         let (fetched, etag, last_modified) = match answer {
             Ok(LiveAnswer::NotModified) => return,
             Ok(LiveAnswer::Page { fetched, etag, last_modified }) => (fetched, etag, last_modified),

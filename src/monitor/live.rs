@@ -126,7 +126,9 @@ impl Live {
                         format!("the live page answered {}", resp.status().as_u16())
                     }
                     Ok(resp) => return Ok(resp),
-                    Err(e) if e.is_builder() => return Err(Error::input(url, format!("not a valid URL: {e}"))),
+                    Err(e) if e.is_builder() => {
+                        return Err(Error::input(url, format!("not a valid URL: {e}")))
+                    }
                     Err(e) if n >= tries => return Err(Error::input(url, format!("the live page: {e}"))),
                     Err(e) => e.to_string(),
                 },
@@ -153,7 +155,9 @@ impl Live {
                 _ => {
                     return Err(Error::input(
                         &robots_url,
-                        format!("robots.txt answered {status}; the live page is not fetched until it can be read"),
+                        format!(
+                            "robots.txt answered {status}; the live page is not fetched until it can be read"
+                        ),
                     ))
                 }
             };

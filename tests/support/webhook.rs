@@ -84,7 +84,10 @@ impl Receiver {
                         std::thread::sleep(script.delay);
                     }
                     let mut stream = stream;
-                    let _ = write!(stream, "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    );
                     let _ = stream.flush();
                 });
             }
