@@ -27,6 +27,7 @@ pub mod diff;
 pub mod document;
 pub mod error;
 pub mod exit_codes;
+pub mod history;
 pub mod monitor;
 pub mod normalize;
 pub mod report;

@@ -1,0 +1,702 @@
+//! The audit's counts and mechanical checks, on one pair's [`DocumentDiff`] at a time.
+//! Every check names a report that is wrong on its face, whatever the right
+//! alignment is: each must find nothing.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt::Write as _;
+
+use policydiff::diff::segment::{clauses, key, Clause};
+use policydiff::diff::{Change, ChangeKind, DocumentDiff, WordOpKind};
+use policydiff::document::Document;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Older version → newer one.
+    Forward,
+    /// Newer version → older one.
+    Backward,
+}
+
+/// Counts of one direction over all pairs.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub pairs: usize,
+    pub unchanged_pairs: usize,
+    pub added: usize,
+    pub removed: usize,
+    pub reworded: usize,
+    pub moved: usize,
+    pub sections_added: usize,
+    pub sections_removed: usize,
+    pub sections_renamed: usize,
+}
+
+/// The checks, in the order of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Check {
+    Cosmetic,
+    MovedInPlace,
+    RuleLine,
+    Rebuild,
+    LowSimilarity,
+    Lost,
+    Unreported,
+    RemovedOldSection,
+    RemovedNewSection,
+    Mirror,
+}
+
+impl Check {
+    pub const ALL: [Check; 10] = [
+        Check::Cosmetic,
+        Check::MovedInPlace,
+        Check::RuleLine,
+        Check::Rebuild,
+        Check::LowSimilarity,
+        Check::Lost,
+        Check::Unreported,
+        Check::RemovedOldSection,
+        Check::RemovedNewSection,
+        Check::Mirror,
+    ];
+
+    /// The short name of the table (docs/audit.md says what each counts).
+    pub fn name(self) -> &'static str {
+        match self {
+            Check::Cosmetic => "cosmetic rewording",
+            Check::MovedInPlace => "move in place",
+            Check::RuleLine => "rule line",
+            Check::Rebuild => "word diff rebuild",
+            Check::LowSimilarity => "low similarity",
+            Check::Lost => "lost text",
+            Check::Unreported => "unreported relocation",
+            Check::RemovedOldSection => "removed, wrong old section",
+            Check::RemovedNewSection => "removed, wrong new section",
+            Check::Mirror => "mirror",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Check::Cosmetic => "reworded clauses whose texts differ only in white space or cosmetics (quotes, dashes, emphasis)",
+            Check::MovedInPlace => "moved clauses with identical text and identical section",
+            Check::RuleLine => "clauses or headings that are rule lines (`====`, `----`), in the versions",
+            Check::Rebuild => "word diffs that do not rebuild `old` (equal + delete) and `new` (equal + insert) exactly",
+            Check::LowSimilarity => "reworded pairs with similarity < 0.3",
+            Check::Lost => "clauses of the old version found neither in the report nor in the new version (lost text)",
+            Check::Unreported => "clauses of the old version that left their section unreported (in the new version, but not in their section's counterpart nor in the report)",
+            Check::RemovedOldSection => "removed clauses whose `old_section` is not the section they were in",
+            Check::RemovedNewSection => "removed clauses shown under a new section that is not their old section's counterpart",
+            Check::Mirror => "pairs whose two directions disagree (added ↔ removed, the same clauses)",
+        }
+    }
+
+    /// What a case is counted in.
+    fn unit(self) -> &'static str {
+        match self {
+            Check::RuleLine | Check::Lost | Check::Unreported => "clauses",
+            Check::Mirror => "pairs",
+            _ => "changes",
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Found {
+    pub cases: usize,
+    /// Cases per pair (or version).
+    pub places: BTreeMap<String, usize>,
+    pub examples: Vec<String>,
+}
+
+/// The audit of a whole corpus.
+#[derive(Debug, Default)]
+pub struct Audit {
+    pub forward: Counts,
+    pub backward: Counts,
+    pub versions: usize,
+    pub found: BTreeMap<Check, Found>,
+    /// Reworded clauses whose words are the same, only punctuation changed (not
+    /// necessarily wrong: shown for information).
+    pub punctuation_only: usize,
+    /// Examples kept per check (at least 20).
+    pub keep: usize,
+}
+
+const KEEP: usize = 20;
+
+impl Audit {
+    fn record(&mut self, check: Check, place: &str, example: impl FnOnce() -> String) {
+        let found = self.found.entry(check).or_default();
+        found.cases += 1;
+        *found.places.entry(place.to_string()).or_default() += 1;
+        if found.examples.len() < KEEP.max(self.keep) {
+            found.examples.push(format!("{place}: {}", example()));
+        }
+    }
+
+    /// Whether every check found nothing.
+    pub fn clean(&self) -> bool {
+        self.found.values().all(|f| f.cases == 0)
+    }
+
+    pub fn cases(&self, check: Check) -> usize {
+        self.found.get(&check).map_or(0, |f| f.cases)
+    }
+
+    /// Checks one version on its own: no clause or heading is a rule line.
+    pub fn version(&mut self, name: &str, doc: &Document) {
+        self.versions += 1;
+        for c in clauses(doc) {
+            if is_rule_line(&c.text) {
+                self.record(Check::RuleLine, name, || format!("clause {:?}", short(&c.text)));
+            }
+        }
+        for s in &doc.sections {
+            if let Some(h) = s.heading.as_deref().filter(|h| is_rule_line(h)) {
+                self.record(Check::RuleLine, name, || format!("heading {:?}", short(h)));
+            }
+        }
+    }
+
+    /// Counts and checks the diff `d` of `old` → `new`.
+    pub fn pair(
+        &mut self,
+        place: &str,
+        direction: Direction,
+        old: &Document,
+        new: &Document,
+        d: &DocumentDiff,
+    ) {
+        let counts = match direction {
+            Direction::Forward => &mut self.forward,
+            Direction::Backward => &mut self.backward,
+        };
+        counts.pairs += 1;
+        counts.unchanged_pairs += usize::from(d.is_empty());
+        counts.added += d.summary.added;
+        counts.removed += d.summary.removed;
+        counts.reworded += d.summary.reworded;
+        counts.moved += d.summary.moved;
+        counts.sections_added += d.summary.sections_added;
+        counts.sections_removed += d.summary.sections_removed;
+        counts.sections_renamed += d.summary.sections_renamed;
+
+        let oc = clauses(old);
+        for c in &d.changes {
+            self.change(place, c, old, &oc);
+        }
+        self.lost(place, old, new, &oc, d);
+    }
+
+    fn change(&mut self, place: &str, c: &Change, old: &Document, oc: &[Clause]) {
+        let (o, n) = (c.old.as_deref().unwrap_or(""), c.new.as_deref().unwrap_or(""));
+        let changed_text = c.kind == ChangeKind::Reworded || c.kind == ChangeKind::Moved && c.words.is_some();
+        if changed_text {
+            let (ko, kn) = (squeeze(&key(o)), squeeze(&key(n)));
+            if ko == kn {
+                self.record(Check::Cosmetic, place, || format!("{:?} → {:?}", short(o), short(n)));
+            } else if words_of(&ko) == words_of(&kn) {
+                self.punctuation_only += 1;
+            }
+        }
+        if c.kind == ChangeKind::Moved && key(o) == key(n) && c.old_section == c.new_section {
+            self.record(Check::MovedInPlace, place, || {
+                format!("{:?} in {:?}", short(o), c.old_section.as_deref().unwrap_or("(preamble)"))
+            });
+        }
+        if let Some(ops) = &c.words {
+            let (mut rebuilt_old, mut rebuilt_new) = (String::new(), String::new());
+            for op in ops {
+                match op.op {
+                    WordOpKind::Equal => {
+                        rebuilt_old.push_str(&op.text);
+                        rebuilt_new.push_str(&op.text);
+                    }
+                    WordOpKind::Delete => rebuilt_old.push_str(&op.text),
+                    WordOpKind::Insert => rebuilt_new.push_str(&op.text),
+                }
+            }
+            if rebuilt_old != o || rebuilt_new != n {
+                self.record(Check::Rebuild, place, || {
+                    let (side, want, got) =
+                        if rebuilt_old != o { ("old", o, rebuilt_old) } else { ("new", n, rebuilt_new) };
+                    let at = first_difference(want, &got);
+                    format!("{side} {:?} rebuilt as {:?}", around(want, at), around(&got, at))
+                });
+            }
+        }
+        if c.kind == ChangeKind::Reworded && c.similarity.is_some_and(|s| s < 0.3) {
+            self.record(Check::LowSimilarity, place, || {
+                format!("{:.2}: {:?} → {:?}", c.similarity.unwrap_or(0.0), short(o), short(n))
+            });
+        }
+        if c.kind == ChangeKind::Removed {
+            let k = key(o);
+            let homes: Vec<Option<&str>> = oc
+                .iter()
+                .filter(|x| x.key == k)
+                .map(|x| old.sections[x.section].heading.as_deref())
+                .collect();
+            // A removed change joining several clauses is looked up clause by clause.
+            let found_home = if homes.is_empty() {
+                oc.iter()
+                    .filter(|x| k.contains(&x.key))
+                    .any(|x| old.sections[x.section].heading.as_deref() == c.old_section.as_deref())
+            } else {
+                homes.contains(&c.old_section.as_deref())
+            };
+            if !found_home {
+                self.record(Check::RemovedOldSection, place, || {
+                    format!(
+                        "{:?} reported in {:?}, was in {:?}",
+                        short(o),
+                        c.old_section.as_deref().unwrap_or("(preamble)"),
+                        homes.first().copied().flatten().unwrap_or("(preamble)")
+                    )
+                });
+            }
+        }
+    }
+
+    /// Clauses of `old` that are neither unchanged in their section's counterpart nor
+    /// anywhere in the report: lost when `new` holds them nowhere (as a clause or a
+    /// heading), unreported when it holds them elsewhere; and removed clauses shown
+    /// under a section that is not their own section's counterpart.
+    fn lost(&mut self, place: &str, old: &Document, new: &Document, oc: &[Clause], d: &DocumentDiff) {
+        let pairs = section_pairs(old, new, d);
+        let mut kept: FxHashSet<(usize, &str)> = FxHashSet::default();
+        let nc = clauses(new);
+        // Each new section's clauses read as one text, so that a clause cut in two or
+        // joined to its neighbour without a word changed (not a change) is found.
+        let mut section_text = vec![String::new(); new.sections.len()];
+        for c in &nc {
+            kept.insert((c.section, c.key.as_str()));
+            section_text[c.section].push_str(&c.key);
+            section_text[c.section].push(' ');
+        }
+        let mut anywhere: FxHashSet<String> =
+            new.sections.iter().filter_map(|s| s.heading.as_deref()).map(key).collect();
+        anywhere.extend(nc.iter().map(|c| c.key.clone()));
+        let whole = section_text.concat();
+        let reported: Vec<String> = d.changes.iter().filter_map(|c| c.old.as_deref()).map(key).collect();
+        let reported_set: FxHashSet<&str> = reported.iter().map(String::as_str).collect();
+        for c in oc {
+            let in_place = pairs[c.section]
+                .is_some_and(|n| kept.contains(&(n, c.key.as_str())) || section_text[n].contains(&c.key));
+            if in_place
+                || reported_set.contains(c.key.as_str())
+                || reported.iter().any(|r| r.contains(&c.key))
+            {
+                continue;
+            }
+            let elsewhere = anywhere.contains(&c.key) || whole.contains(&c.key);
+            let check = if elsewhere { Check::Unreported } else { Check::Lost };
+            self.record(check, place, || {
+                format!(
+                    "{:?} (in {:?})",
+                    short(&c.text),
+                    old.sections[c.section].heading.as_deref().unwrap_or("(preamble)")
+                )
+            });
+        }
+        // Removed clauses: shown under the counterpart of their old section (or under
+        // no new section when theirs was removed).
+        for ch in d.changes.iter().filter(|c| c.kind == ChangeKind::Removed) {
+            let k = key(ch.old.as_deref().unwrap_or(""));
+            let Some(home) = oc.iter().find(|x| x.key == k || k.contains(&x.key)).map(|x| x.section) else {
+                continue;
+            };
+            let want = pairs[home].and_then(|n| new.sections[n].heading.as_deref());
+            let want_none = pairs[home].is_none();
+            let ok = if want_none { ch.new_section.is_none() } else { ch.new_section.as_deref() == want };
+            if !ok {
+                self.record(Check::RemovedNewSection, place, || {
+                    format!(
+                        "{:?} from {:?} shown under {:?}",
+                        short(ch.old.as_deref().unwrap_or("")),
+                        old.sections[home].heading.as_deref().unwrap_or("(preamble)"),
+                        ch.new_section.as_deref().unwrap_or("(none)")
+                    )
+                });
+            }
+        }
+    }
+
+    /// Compares the diffs of A → B and B → A: each added clause of one is a removed
+    /// clause of the other, rewordings and moves are the same pairs the other way.
+    pub fn mirror(&mut self, place: &str, forward: &DocumentDiff, backward: &DocumentDiff) {
+        if let Some(why) = mirror_difference(forward, backward) {
+            self.record(Check::Mirror, place, || why);
+        }
+    }
+
+    /// The table of counts and checks, then up to `examples` cases of each failed check.
+    pub fn render(&self, examples: usize) -> String {
+        let mut out = String::new();
+        let (f, b) = (&self.forward, &self.backward);
+        let _ = writeln!(
+            out,
+            "{} versions, {} consecutive pairs, each diffed both ways\n",
+            self.versions, f.pairs
+        );
+        let _ = writeln!(out, "| count | older → newer | newer → older |");
+        let _ = writeln!(out, "|---|---|---|");
+        let rows: [(&str, usize, usize); 9] = [
+            ("pairs", f.pairs, b.pairs),
+            ("pairs reported unchanged", f.unchanged_pairs, b.unchanged_pairs),
+            ("clauses added", f.added, b.added),
+            ("clauses removed", f.removed, b.removed),
+            ("clauses reworded", f.reworded, b.reworded),
+            ("clauses moved", f.moved, b.moved),
+            ("sections added", f.sections_added, b.sections_added),
+            ("sections removed", f.sections_removed, b.sections_removed),
+            ("sections renamed", f.sections_renamed, b.sections_renamed),
+        ];
+        for (name, x, y) in rows {
+            let _ = writeln!(out, "| {name} | {x} | {y} |");
+        }
+        let _ = writeln!(out, "\n| check (must be 0) | found | in |");
+        let _ = writeln!(out, "|---|---|---|");
+        for check in Check::ALL {
+            let cases = self.cases(check);
+            let places = self.found.get(&check).map_or(0, |f| f.places.len());
+            let where_ = match check {
+                Check::RuleLine => format!("{places} versions"),
+                Check::Mirror => format!("{places} of {} pairs", f.pairs),
+                _ => format!("{places} of {} directed pairs", f.pairs + b.pairs),
+            };
+            let _ = writeln!(out, "| {} | {cases} {} | {where_} |", check.name(), check.unit());
+        }
+        let _ = writeln!(
+            out,
+            "\n(for information: {} reworded clauses change only punctuation, their words the same)",
+            self.punctuation_only
+        );
+        for check in Check::ALL {
+            let Some(found) = self.found.get(&check).filter(|f| f.cases > 0) else { continue };
+            let _ =
+                writeln!(out, "\n{} ({}): {} {}", check.name(), check.describe(), found.cases, check.unit());
+            let mut worst: Vec<(&String, &usize)> = found.places.iter().collect();
+            worst.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let worst: Vec<String> = worst.iter().take(5).map(|(p, n)| format!("{p} ({n})")).collect();
+            let _ = writeln!(out, "  most in: {}", worst.join("; "));
+            for e in found.examples.iter().take(examples) {
+                let _ = writeln!(out, "  - {e}");
+            }
+        }
+        out
+    }
+}
+
+/// For each old section, the new section the report pairs it with (sections are
+/// matched to the report's entries by path, in order of occurrence).
+fn section_pairs(old: &Document, new: &Document, d: &DocumentDiff) -> Vec<Option<usize>> {
+    let (mut oq, mut nq) = (path_queues(old), path_queues(new));
+    let mut pairs = vec![None; old.sections.len()];
+    for s in &d.sections {
+        let o = s.old_path.as_deref().and_then(|p| oq.get_mut(p)).and_then(VecDeque::pop_front);
+        let n = s.new_path.as_deref().and_then(|p| nq.get_mut(p)).and_then(VecDeque::pop_front);
+        if let (Some(o), Some(n)) = (o, n) {
+            pairs[o] = Some(n);
+        }
+    }
+    pairs
+}
+
+fn path_queues(doc: &Document) -> FxHashMap<&[String], VecDeque<usize>> {
+    let mut q: FxHashMap<&[String], VecDeque<usize>> = FxHashMap::default();
+    for (i, s) in doc.sections.iter().enumerate() {
+        q.entry(s.path.as_slice()).or_default().push_back(i);
+    }
+    q
+}
+
+/// Why the two directions of a pair disagree, if they do.
+pub fn mirror_difference(forward: &DocumentDiff, backward: &DocumentDiff) -> Option<String> {
+    let (f, b) = (&forward.summary, &backward.summary);
+    let counts = [
+        ("added ↔ removed", f.added, b.removed),
+        ("removed ↔ added", f.removed, b.added),
+        ("reworded", f.reworded, b.reworded),
+        ("moved", f.moved, b.moved),
+        ("sections added ↔ removed", f.sections_added, b.sections_removed),
+        ("sections removed ↔ added", f.sections_removed, b.sections_added),
+        ("sections renamed", f.sections_renamed, b.sections_renamed),
+    ];
+    for (what, x, y) in counts {
+        if x != y {
+            return Some(format!("{what}: {x} one way, {y} the other"));
+        }
+    }
+    // The same clauses: compared as sorted lists of (kind, old key, new key), the
+    // backward ones turned around.
+    let side = |d: &DocumentDiff, flip: bool| {
+        let mut v: Vec<(u8, String, String)> = d
+            .changes
+            .iter()
+            .map(|c| {
+                let (o, n) = (
+                    c.old.as_deref().map(key).unwrap_or_default(),
+                    c.new.as_deref().map(key).unwrap_or_default(),
+                );
+                let kind = match (c.kind, flip) {
+                    (ChangeKind::Added, false) | (ChangeKind::Removed, true) => 0,
+                    (ChangeKind::Removed, false) | (ChangeKind::Added, true) => 1,
+                    (ChangeKind::Reworded, _) => 2,
+                    (ChangeKind::Moved, _) => 3,
+                };
+                if flip {
+                    (kind, n, o)
+                } else {
+                    (kind, o, n)
+                }
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let (fv, bv) = (side(forward, false), side(backward, true));
+    if fv != bv {
+        let name = ["added", "removed", "reworded", "moved"];
+        let only_f = fv.iter().find(|x| !bv.contains(x));
+        let only_b = bv.iter().find(|x| !fv.contains(x));
+        let show = |x: Option<&(u8, String, String)>| match x {
+            Some((k, o, n)) => format!("{} {:?} → {:?}", name[*k as usize], short(o), short(n)),
+            None => "(nothing)".into(),
+        };
+        return Some(format!("one way only: {}; the other way only: {}", show(only_f), show(only_b)));
+    }
+    None
+}
+
+/// A line of rule characters only (`====`, `----`, `***`, `___`), three or more.
+pub fn is_rule_line(text: &str) -> bool {
+    let t: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    t.len() >= 3 && t.iter().all(|c| matches!(c, '=' | '-' | '_' | '*' | '~' | '—' | '–' | '#' | '+'))
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn words_of(s: &str) -> Vec<&str> {
+    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect()
+}
+
+fn short(s: &str) -> String {
+    const MAX: usize = 100;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(MAX).collect::<String>())
+    }
+}
+
+fn first_difference(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
+/// Up to 30 characters either side of character `at`.
+fn around(s: &str, at: usize) -> String {
+    let start = at.saturating_sub(30);
+    let piece: String = s.chars().skip(start).take(60).collect();
+    if start > 0 {
+        format!("…{piece}")
+    } else {
+        piece
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use policydiff::diff::{SectionChange, SectionStatus, Summary, WordOp};
+    use policydiff::normalize::normalize_markdown;
+
+    fn change(kind: ChangeKind, old: Option<&str>, new: Option<&str>, section: &str) -> Change {
+        Change {
+            kind,
+            old_section: Some(section.into()),
+            new_section: Some(section.into()),
+            old: old.map(Into::into),
+            new: new.map(Into::into),
+            similarity: None,
+            words: None,
+        }
+    }
+
+    fn unchanged_sections(doc: &Document) -> Vec<SectionChange> {
+        doc.sections
+            .iter()
+            .map(|s| SectionChange {
+                status: SectionStatus::Unchanged,
+                old_heading: s.heading.clone(),
+                new_heading: s.heading.clone(),
+                old_path: Some(s.path.clone()),
+                new_path: Some(s.path.clone()),
+            })
+            .collect()
+    }
+
+    fn op(op: WordOpKind, text: &str) -> WordOp {
+        WordOp { op, text: text.into() }
+    }
+
+    const DOC: &str =
+        "## Cookies\n\nWe use cookies. We may share data.\n\n## Children\n\nNo data of children.\n";
+
+    #[test]
+    fn a_rewording_of_white_space_alone_is_flagged() {
+        let doc = normalize_markdown(DOC);
+        let mut c = change(
+            ChangeKind::Reworded,
+            Some("We collect and/ or use data."),
+            Some("We collect and/or use data."),
+            "Cookies",
+        );
+        c.words = Some(vec![
+            op(WordOpKind::Equal, "We collect and/"),
+            op(WordOpKind::Delete, " "),
+            op(WordOpKind::Equal, "or use data."),
+        ]);
+        c.similarity = Some(1.0);
+        let d = DocumentDiff {
+            summary: Summary { reworded: 1, ..Summary::default() },
+            sections: unchanged_sections(&doc),
+            changes: vec![c],
+        };
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Forward, &doc, &doc, &d);
+        assert_eq!(audit.cases(Check::Cosmetic), 1);
+        assert_eq!(audit.cases(Check::Rebuild), 0, "{:?}", audit.found);
+    }
+
+    #[test]
+    fn a_word_diff_that_drops_an_underscore_is_flagged() {
+        let doc = normalize_markdown(DOC);
+        let mut c = change(
+            ChangeKind::Reworded,
+            Some("Go to /delete_account now."),
+            Some("Go to /delete_account today."),
+            "Cookies",
+        );
+        c.words = Some(vec![
+            op(WordOpKind::Equal, "Go to /deleteaccount "),
+            op(WordOpKind::Delete, "now"),
+            op(WordOpKind::Insert, "today"),
+            op(WordOpKind::Equal, "."),
+        ]);
+        c.similarity = Some(0.8);
+        let d = DocumentDiff {
+            summary: Summary { reworded: 1, ..Summary::default() },
+            sections: unchanged_sections(&doc),
+            changes: vec![c],
+        };
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Forward, &doc, &doc, &d);
+        assert_eq!(audit.cases(Check::Rebuild), 1);
+        assert_eq!(audit.cases(Check::Cosmetic), 0);
+    }
+
+    #[test]
+    fn a_clause_in_no_list_and_not_in_place_is_lost() {
+        let old = normalize_markdown(DOC);
+        let new =
+            normalize_markdown("## Cookies\n\nWe use cookies.\n\n## Children\n\nNo data of children.\n");
+        let silent =
+            DocumentDiff { summary: Summary::default(), sections: unchanged_sections(&old), changes: vec![] };
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Forward, &old, &new, &silent);
+        assert_eq!((audit.cases(Check::Lost), audit.cases(Check::Unreported)), (1, 0));
+        let reported = DocumentDiff {
+            summary: Summary { removed: 1, ..Summary::default() },
+            sections: unchanged_sections(&old),
+            changes: vec![change(ChangeKind::Removed, Some("We may share data."), None, "Cookies")],
+        };
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Forward, &old, &new, &reported);
+        assert!(audit.clean(), "{:?}", audit.found);
+    }
+
+    #[test]
+    fn a_clause_whose_heading_was_deleted_and_is_not_reported_left_its_section_unreported() {
+        let old = normalize_markdown(DOC);
+        let new =
+            normalize_markdown("## Cookies\n\nWe use cookies. We may share data.\n\nNo data of children.\n");
+        let mut sections = unchanged_sections(&old);
+        sections[1].status = SectionStatus::Removed;
+        (sections[1].new_heading, sections[1].new_path) = (None, None);
+        let silent = DocumentDiff {
+            summary: Summary { sections_removed: 1, ..Summary::default() },
+            sections,
+            changes: vec![],
+        };
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Forward, &old, &new, &silent);
+        assert_eq!((audit.cases(Check::Lost), audit.cases(Check::Unreported)), (0, 1));
+    }
+
+    #[test]
+    fn a_removed_clause_under_a_neighbouring_heading_is_flagged() {
+        let old = normalize_markdown(DOC);
+        let new =
+            normalize_markdown("## Cookies\n\nWe use cookies.\n\n## Children\n\nNo data of children.\n");
+        let mut c = change(ChangeKind::Removed, Some("We may share data."), None, "Children");
+        c.new_section = Some("Children".into());
+        let d = DocumentDiff {
+            summary: Summary { removed: 1, ..Summary::default() },
+            sections: unchanged_sections(&old),
+            changes: vec![c],
+        };
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Forward, &old, &new, &d);
+        assert_eq!(audit.cases(Check::RemovedOldSection), 1);
+        assert_eq!(audit.cases(Check::RemovedNewSection), 1);
+    }
+
+    #[test]
+    fn a_move_within_its_section_without_change_is_flagged() {
+        let doc = normalize_markdown(DOC);
+        let c = change(ChangeKind::Moved, Some("We use cookies."), Some("We use cookies."), "Cookies");
+        let d = DocumentDiff {
+            summary: Summary { moved: 1, ..Summary::default() },
+            sections: unchanged_sections(&doc),
+            changes: vec![c],
+        };
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Forward, &doc, &doc, &d);
+        assert_eq!(audit.cases(Check::MovedInPlace), 1);
+    }
+
+    #[test]
+    fn rule_lines_are_flagged_in_versions() {
+        let mut audit = Audit::default();
+        audit.version("v", &normalize_markdown("## Cookies\n\nWe use cookies.\n\n- ========\n"));
+        assert_eq!(audit.cases(Check::RuleLine), 1);
+        assert!(!is_rule_line("a - b"));
+        assert!(!is_rule_line("--"));
+    }
+
+    #[test]
+    fn the_two_directions_of_a_real_edit_mirror_each_other() {
+        let old = normalize_markdown(DOC);
+        let new = normalize_markdown(
+            "## Cookies\n\nWe use cookies. We will share data.\n\n## Children\n\nNo data of children.\n",
+        );
+        let (f, b) = (policydiff::diff::diff(&old, &new), policydiff::diff::diff(&new, &old));
+        assert_eq!(mirror_difference(&f, &b), None);
+        let mut lopsided = b.clone();
+        lopsided.changes[0].kind = ChangeKind::Moved;
+        lopsided.summary.reworded -= 1;
+        lopsided.summary.moved += 1;
+        assert!(mirror_difference(&f, &lopsided).is_some());
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Forward, &old, &new, &f);
+        audit.pair("p", Direction::Backward, &new, &old, &b);
+        audit.mirror("p", &f, &b);
+        assert!(audit.clean(), "{:?}", audit.found);
+        assert_eq!((audit.forward.reworded, audit.backward.reworded), (1, 1));
+    }
+}
