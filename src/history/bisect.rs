@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::usable::{self, Unusable};
+use super::usable::{self, Neighbour, Unusable};
 use super::{fingerprint, CaptureRef, History};
 use crate::diff;
 use crate::document::Document;
@@ -28,16 +28,16 @@ struct Prober<'a, F> {
 
 impl<F: FnMut(usize) -> Result<Document, Unusable>> Prober<'_, F> {
     /// Fetches capture `i` once; true when it shows a policy (compared with the
-    /// word counts of `neighbours`, already fetched).
+    /// captures `neighbours`, already fetched).
     fn usable(&mut self, i: usize, neighbours: &[usize]) -> bool {
         if !self.seen.contains_key(&i) {
-            let words: Vec<usize> = neighbours
-                .iter()
-                .filter_map(|n| self.seen.get(n).and_then(|r| r.as_ref().ok()).map(|(d, _)| d.word_count()))
-                .collect();
+            let of = |n: Option<&usize>| {
+                n.and_then(|n| self.seen.get(n)).and_then(|r| r.as_ref().ok()).map(|(d, _)| Neighbour::of(d))
+            };
+            let (before, after) = (of(neighbours.first()), of(neighbours.get(1)));
             let got = (self.fetch)(i)
                 .and_then(|d| usable::check_alone(&d).map(|()| d))
-                .and_then(|d| usable::check_against(&d, &words).map(|()| d))
+                .and_then(|d| usable::check_against(&d, before, after).map(|()| d))
                 .map(|d| {
                     let print = fingerprint(&d);
                     (d, print)

@@ -40,6 +40,7 @@ use serde::ser::{Serialize, Serializer};
 use crate::diff::{self, ChangeKind, DocumentDiff, SectionStatus};
 use crate::document::Document;
 pub use bisect::{bisect, Stretch};
+use usable::Neighbour;
 pub use usable::Unusable;
 
 /// Where one capture, or one local version, comes from.
@@ -255,22 +256,29 @@ impl History {
             .into_iter()
             .map(|(c, content)| (c, content.and_then(|d| usable::check_alone(&d).map(|()| d))))
             .collect();
-        // The next capture that reads as a policy, for the length check of a stub.
-        let mut next_policy_words: Vec<Option<usize>> = vec![None; checked.len()];
-        let mut next = None;
+        // What a capture without policy vocabulary is measured against: the version
+        // before it and the next capture that reads as a policy. Where none follows
+        // but other captures do, the page has changed for good: it is a version.
+        let mut after: Vec<Option<Neighbour>> = vec![None; checked.len()];
+        let mut followed = vec![false; checked.len()];
+        let (mut next, mut any) = (None, false);
         for (i, (_, content)) in checked.iter().enumerate().rev() {
-            next_policy_words[i] = next;
+            (after[i], followed[i]) = (next, any);
             if let Ok(doc) = content {
-                if usable::has_policy_vocabulary(doc) {
-                    next = Some(doc.word_count());
+                any = true;
+                let n = Neighbour::of(doc);
+                if n.policy {
+                    next = Some(n);
                 }
             }
         }
-        for ((capture, content), next) in checked.into_iter().zip(next_policy_words) {
+        for (((capture, content), after), followed) in checked.into_iter().zip(after).zip(followed) {
             history.fetched += 1;
             let content = content.and_then(|doc| {
-                let neighbours: Vec<usize> = history.current_words().into_iter().chain(next).collect();
-                usable::check_against(&doc, &neighbours).map(|()| doc)
+                if after.is_none() && followed {
+                    return Ok(doc);
+                }
+                usable::check_against(&doc, history.current_neighbour(), after).map(|()| doc)
             });
             history.add(capture, content, 1);
         }
@@ -283,7 +291,7 @@ impl History {
         self.fetched += 1;
         let content = content.and_then(|doc| {
             usable::check_alone(&doc)?;
-            usable::check_against(&doc, &self.current_words().into_iter().collect::<Vec<_>>())?;
+            usable::check_against(&doc, self.current_neighbour(), None)?;
             Ok(doc)
         });
         let steps = self.steps.len();
@@ -296,8 +304,8 @@ impl History {
         self.versions.last()
     }
 
-    fn current_words(&self) -> Option<usize> {
-        self.current().map(|v| v.document.word_count())
+    fn current_neighbour(&self) -> Option<Neighbour> {
+        self.current().map(|v| Neighbour::of(&v.document))
     }
 
     /// Records a checked capture that stands for `covers` captures of the listing.

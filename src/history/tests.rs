@@ -223,3 +223,19 @@ fn a_step_serializes_to_the_changelog_step_form() {
     let json = serde_json::to_value(&local.steps[0]).unwrap();
     assert!(json["window"].is_null() && json["old_capture"].is_null() && json["new_digest"].is_null());
 }
+
+#[test]
+fn another_page_between_captures_of_the_policy_is_not_a_version() {
+    let home = normalize_markdown(&format!(
+        "# Social media that respects you\n\n{}\n",
+        "Speak freely. Connect directly. Build value. Real people, real community, more than likes and views. "
+            .repeat(6)
+    ));
+    let h = history_of(vec![a(), home.clone(), home.clone(), a(), b()]);
+    assert_eq!(h.versions.len(), 2);
+    assert_eq!(h.unusable.len(), 2);
+    assert!(h.unusable.iter().all(|s| s.reason == Unusable::NotThePolicy));
+    // The policy page that became another page for good: that page is the last version.
+    let h = history_of(vec![a(), b(), home.clone(), home]);
+    assert_eq!(h.versions.len(), 3);
+}

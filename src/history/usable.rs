@@ -21,6 +21,9 @@ pub enum Unusable {
     Captcha { phrase: String },
     /// A page a tenth the length of its neighbours, without the words of a policy.
     TooShort { words: usize, neighbour_words: usize },
+    /// Another page (the site's home page, a login form) between two captures that
+    /// read as a policy, without the words of one.
+    NotThePolicy,
 }
 
 impl std::fmt::Display for Unusable {
@@ -34,6 +37,9 @@ impl std::fmt::Display for Unusable {
                 f,
                 "{words} words without policy vocabulary, against {neighbour_words} in the neighbouring version"
             ),
+            Unusable::NotThePolicy => {
+                write!(f, "another page: none of the policy vocabulary its neighbours have")
+            }
         }
     }
 }
@@ -134,15 +140,42 @@ pub fn check_alone(doc: &Document) -> Result<(), Unusable> {
     Ok(())
 }
 
-/// Checks a document against the word counts of its neighbouring versions: a page a
-/// tenth their length (or less) without policy vocabulary is a stub, not a version.
-pub fn check_against(doc: &Document, neighbour_words: &[usize]) -> Result<(), Unusable> {
-    let words = doc.word_count();
-    let Some(&smallest) = neighbour_words.iter().min() else { return Ok(()) };
-    if words * 10 > smallest || has_policy_vocabulary(doc) {
+/// What a capture is checked against: a neighbouring capture that shows a version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Neighbour {
+    pub words: usize,
+    /// It holds the vocabulary of a policy.
+    pub policy: bool,
+}
+
+impl Neighbour {
+    pub fn of(doc: &Document) -> Neighbour {
+        Neighbour { words: doc.word_count(), policy: has_policy_vocabulary(doc) }
+    }
+}
+
+/// Checks a document without policy vocabulary against the captures around it that
+/// show a version (`before`) or read as a policy (`after`): a page a tenth their
+/// length (or less) is a stub, and a page between two that read as a policy is
+/// another page; neither is a version.
+pub fn check_against(
+    doc: &Document,
+    before: Option<Neighbour>,
+    after: Option<Neighbour>,
+) -> Result<(), Unusable> {
+    if has_policy_vocabulary(doc) {
         return Ok(());
     }
-    Err(Unusable::TooShort { words, neighbour_words: smallest })
+    let words = doc.word_count();
+    let neighbours: Vec<Neighbour> = before.into_iter().chain(after).collect();
+    let Some(smallest) = neighbours.iter().map(|n| n.words).min() else { return Ok(()) };
+    if words * 10 <= smallest {
+        return Err(Unusable::TooShort { words, neighbour_words: smallest });
+    }
+    if neighbours.len() == 2 && neighbours.iter().all(|n| n.policy) {
+        return Err(Unusable::NotThePolicy);
+    }
+    Ok(())
 }
 
 fn lower_text(doc: &Document) -> String {
@@ -204,11 +237,25 @@ mod tests {
     #[test]
     fn a_stub_a_tenth_the_length_without_policy_words_is_too_short() {
         let stub = normalize_markdown("# Welcome\n\nGo to the home page.\n");
-        assert!(matches!(check_against(&stub, &[400, 380]), Err(Unusable::TooShort { .. })));
+        let big = Neighbour { words: 400, policy: false };
+        assert!(matches!(check_against(&stub, Some(big), None), Err(Unusable::TooShort { .. })));
         // A short text that reads as a policy is a version, however short.
         let short_policy = normalize_markdown(POLICY);
-        assert!(check_against(&short_policy, &[4000]).is_ok());
+        assert!(check_against(&short_policy, Some(Neighbour { words: 4000, policy: true }), None).is_ok());
         // Without neighbours there is nothing to compare with.
-        assert!(check_against(&stub, &[]).is_ok());
+        assert!(check_against(&stub, None, None).is_ok());
+    }
+
+    #[test]
+    fn another_page_between_two_policy_captures_is_not_the_policy() {
+        let home = normalize_markdown(
+            "# Social media that respects you\n\nSpeak freely. Connect directly. Build value.\n",
+        );
+        let policy = Neighbour::of(&normalize_markdown(POLICY));
+        assert!(policy.policy);
+        assert_eq!(check_against(&home, Some(policy), Some(policy)), Err(Unusable::NotThePolicy));
+        // Where the policy page became another page for good, that page is a version.
+        let other = Neighbour::of(&home);
+        assert!(check_against(&home, Some(policy), Some(other)).is_ok());
     }
 }

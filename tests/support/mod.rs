@@ -6,6 +6,7 @@
 //! URLs); [`cassette`] reads the recorded real responses in tests/fixtures/wayback/.
 #![allow(dead_code)]
 
+pub mod history;
 pub mod webhook;
 
 use std::collections::{BTreeMap, HashMap};
