@@ -8,6 +8,7 @@
 
 pub mod history;
 pub mod hostile;
+pub mod webhook;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Write};
