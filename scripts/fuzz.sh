@@ -34,7 +34,7 @@ for t in "${targets[@]}"; do
   fi
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  cov=$( (grep -o 'cov: [0-9]*' "$log" || true) | tail -1 | cut -d' ' -f2)
   printf '%-16s %8s %12s %10s %8s %s\n' "$t" "$secs" "${execs:-?}" "${speed:-?}" "${cov:-?}" "$result"
   if [ "$result" != ok ]; then
     grep -m1 -B2 -A12 "panicked\|ERROR: libFuzzer" "$log" || tail -30 "$log"

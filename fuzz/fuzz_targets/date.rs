@@ -19,7 +19,8 @@ fuzz_target!(|data: &[u8]| {
         let back: DateSpec = printed.parse().expect("a printed DATE parses");
         assert_eq!((back.start(), back.end()), (start, end), "{text:?} printed as {printed:?}");
     }
-    if let Some(t) = parse_timestamp(text) {
+    // A full timestamp reads back unchanged (shorter ones are padded, by design).
+    if let Some(t) = parse_timestamp(text).filter(|_| text.len() == 14) {
         assert_eq!(format_timestamp(t), text, "a timestamp reads back");
     }
 });

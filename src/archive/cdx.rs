@@ -203,6 +203,9 @@ fn capture_from_fields(urlkey: &str, f: &[String; 6]) -> Result<Capture, String>
     if urlkey.contains('"') {
         return Err(format!("malformed URL key at {ts}: {}", shorten(urlkey)));
     }
+    // As a browser would: C0 controls and spaces around the URL dropped (the URL parser
+    // ignores them, a request path must not carry them), the rest percent-encoded.
+    let original = &encode_controls(original.trim_matches(|c: char| c.is_ascii_control() || c == ' '));
     let valid_url = reqwest::Url::parse(original)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()))
@@ -228,7 +231,7 @@ fn capture_from_fields(urlkey: &str, f: &[String; 6]) -> Result<Capture, String>
     }
     Ok(Capture {
         timestamp: ts.clone(),
-        original: encode_controls(original),
+        original: original.clone(),
         mimetype: mimetype.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect(),
         status,
         digest: digest.clone(),
@@ -343,6 +346,9 @@ mod tests {
         assert_eq!(page.captures[0].mimetype, "text/html\u{FFFD}]52;c;eA==\u{FFFD}");
         assert_eq!(page.skipped.len(), 1);
         assert!(!page.skipped[0].contains('\u{1b}'), "{:?}", page.skipped[0]);
+        // Found by fuzzing: controls before the scheme, which the URL parser ignores.
+        let body = b"com,a)/ 20010410213930 \0\0http://a.com:80/ text/html 200 YTEQ 1\n";
+        assert_eq!(parse(body).unwrap().captures[0].original, "http://a.com:80/");
     }
 
     #[test]
