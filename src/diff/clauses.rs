@@ -1,9 +1,13 @@
 //! Clause alignment: within each pair of aligned sections a sequence diff
-//! (`similar`, Patience) over the clause keys; then the removed and added clauses
-//! of each changed stretch pair by similarity into rewordings (one to one, one
-//! split in several, several merged into one); then clauses that left one place
-//! and appear in another, unchanged or nearly, pair as moves.
+//! (`similar`, Patience) over the clause keys; then clauses left over with the
+//! same key on both sides pair as moves (a clause present on both sides is never
+//! added, removed or reworded); then the removed and added clauses of each changed
+//! stretch pair by similarity into rewordings (one to one, one split in several,
+//! several merged into one; table rows by their first cell); then clauses that
+//! left one place and appear in another, nearly unchanged, pair as moves.
 //!
+//! A pair must share real content: besides the bag-of-words similarity, the
+//! word diff must keep at least [`MIN_SHOWN`] of the words in order.
 //! Pairing never compares every clause with every other on large inputs: a
 //! rare-word index proposes the candidates.
 
@@ -13,7 +17,7 @@ use rustc_hash::FxHashMap;
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use super::sections::{regions, Alignment};
-use super::words::{dice, union, Vocabulary};
+use super::words::{dice, similarity, union, Vocabulary};
 
 /// How a clause of one version relates to the other version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +48,9 @@ const REWORDED: f64 = 0.5;
 const REWORDED_IN_PLACE: f64 = 0.34;
 /// Minimum similarity of a clause found at another place to count as moved.
 const MOVED: f64 = 0.8;
+/// Minimum word-diff similarity (words kept in order, case counts) of any pair:
+/// the same words in another order or case are not the same clause.
+pub const MIN_SHOWN: f64 = 0.3;
 /// A split or merge takes a neighbouring clause when the match gets better and most
 /// of the neighbour's words come from the other side.
 const EXTEND_CONTAINED: f64 = 0.6;
@@ -118,6 +125,7 @@ pub fn match_clauses(c: &mut Clauses<'_>, alignment: &Alignment) -> Vec<Link> {
         }
     }
     let c = &*c;
+    let hunks = pair_identical(c, hunks, &mut links);
     let (mut removed, mut added) = (Vec::new(), Vec::new());
     for (olds, news) in &hunks {
         pair_hunk(c, olds, news, &mut links, &mut removed, &mut added);
@@ -126,6 +134,51 @@ pub fn match_clauses(c: &mut Clauses<'_>, alignment: &Alignment) -> Vec<Link> {
     added.sort_unstable();
     pair_moves(c, removed, added, &mut links);
     links
+}
+
+/// Pairs the clauses left over with the same key on both sides, anywhere, the
+/// k-th with the k-th, as moves; returns the stretches without them.
+fn pair_identical(
+    c: &Clauses<'_>,
+    hunks: Vec<(Vec<usize>, Vec<usize>)>,
+    links: &mut Vec<Link>,
+) -> Vec<(Vec<usize>, Vec<usize>)> {
+    let mut by_hash: FxHashMap<u64, VecDeque<usize>> = FxHashMap::default();
+    for (_, news) in &hunks {
+        for &n in news {
+            by_hash.entry(c.new_hashes[n]).or_default().push_back(n);
+        }
+    }
+    let mut taken_old: rustc_hash::FxHashSet<usize> = Default::default();
+    let mut taken_new: rustc_hash::FxHashSet<usize> = Default::default();
+    for (olds, _) in &hunks {
+        for &o in olds {
+            if let Some(n) = by_hash.get_mut(&c.old_hashes[o]).and_then(VecDeque::pop_front) {
+                taken_old.insert(o);
+                taken_new.insert(n);
+                links.push(Link::Moved { old: o, new: n });
+            }
+        }
+    }
+    if taken_old.is_empty() {
+        return hunks;
+    }
+    hunks
+        .into_iter()
+        .map(|(mut olds, mut news)| {
+            olds.retain(|o| !taken_old.contains(o));
+            news.retain(|n| !taken_new.contains(n));
+            (olds, news)
+        })
+        .collect()
+}
+
+/// The first cell of a table row's key (cells are joined by ` | `), with the
+/// number of cells; `None` for other clauses.
+fn row_label(key: &str) -> Option<(&str, usize)> {
+    let first = key.split(" | ").next()?;
+    let cells = key.matches(" | ").count() + 1;
+    (cells > 1 && !first.trim().is_empty()).then_some((first, cells))
 }
 
 /// Pairs the removed and added clauses of one changed stretch into rewordings;
@@ -213,24 +266,9 @@ fn pair_hunk(
     added.extend(news.iter().enumerate().filter(|(j, _)| new_group[*j].is_none()).map(|(_, &n)| n));
 }
 
-/// Pairs clauses left over anywhere: identical keys first, then near-identical ones.
-fn pair_moves(c: &Clauses<'_>, removed: Vec<usize>, added: Vec<usize>, links: &mut Vec<Link>) {
-    let mut by_hash: FxHashMap<u64, VecDeque<usize>> = FxHashMap::default();
-    for &n in &added {
-        by_hash.entry(c.new_hashes[n]).or_default().push_back(n);
-    }
-    let mut taken: rustc_hash::FxHashSet<usize> = Default::default();
-    let mut left_old = Vec::new();
-    for o in removed {
-        match by_hash.get_mut(&c.old_hashes[o]).and_then(VecDeque::pop_front) {
-            Some(n) => {
-                taken.insert(n);
-                links.push(Link::Moved { old: o, new: n });
-            }
-            None => left_old.push(o),
-        }
-    }
-    let left_new: Vec<usize> = added.into_iter().filter(|n| !taken.contains(n)).collect();
+/// Pairs clauses left over anywhere that are nearly identical (identical ones
+/// paired before) as moves.
+fn pair_moves(c: &Clauses<'_>, left_old: Vec<usize>, left_new: Vec<usize>, links: &mut Vec<Link>) {
     let pairs = best_pairs(c, &left_old, &left_new, MOVED, false);
     let mut old_done = vec![false; left_old.len()];
     let mut new_done = vec![false; left_new.len()];
@@ -262,12 +300,15 @@ fn best_pairs(
             return; // identical keys are moves, found elsewhere
         }
         let (a, b) = (&c.old_bags[o], &c.new_bags[n]);
+        // Table rows with the same label are the same row, whatever their figures.
+        let labels = (row_label(c.old_keys[o]), row_label(c.new_keys[n]));
+        let same_row = positional && labels.0.is_some() && labels.0 == labels.1;
         // Dice can't reach the threshold when the sizes differ too much.
         let (la, lb) = (a.len() as f64, b.len() as f64);
-        if 2.0 * la.min(lb) / (la + lb).max(1.0) < threshold {
+        if !same_row && 2.0 * la.min(lb) / (la + lb).max(1.0) < threshold {
             return;
         }
-        let s = dice(a, b);
+        let s = if same_row { 2.0 } else { dice(a, b) };
         if s >= threshold {
             let dist = if positional {
                 (i as f64 / olds.len() as f64 - j as f64 / news.len() as f64).abs()
@@ -321,7 +362,10 @@ fn best_pairs(
     let mut new_used = vec![false; news.len()];
     let mut out = Vec::new();
     for (s, _, i, j) in scored {
-        if !old_used[i] && !new_used[j] {
+        if !old_used[i]
+            && !new_used[j]
+            && (s > 1.0 || similarity(c.old_keys[olds[i]], c.new_keys[news[j]]) >= MIN_SHOWN)
+        {
             old_used[i] = true;
             new_used[j] = true;
             out.push((i, j, s));

@@ -93,6 +93,8 @@ pub struct Change {
     pub kind: ChangeKind,
     /// Heading of the section the clause was in (for an added clause: of the old
     /// section paired with its new one); `None` for the untitled preamble.
+    /// For a removed clause `new_section` is the section paired with its old one
+    /// (`None` when that section was removed too).
     pub old_section: Option<String>,
     pub new_section: Option<String>,
     pub old: Option<String>,
@@ -176,20 +178,39 @@ fn build(
     let mut touched_old = vec![false; old.sections.len()];
     let mut touched_new = vec![false; new.sections.len()];
     let (mut ghost_old, mut ghost_new) = (vec![false; old.sections.len()], vec![false; new.sections.len()]);
+    let links = drop_pseudo_headings(old, new, oc, nc, alignment, links, &mut ghost_old, &mut ghost_new);
     let (old_region, new_region) = sections::regions(alignment);
-    // A removed clause sits, in the new version, in the section of the clause
-    // before its place when that is still in its region, else in its section's pair.
-    let removed_section = |o: usize, os: usize| {
-        let place = removed_place[o];
-        match place.checked_sub(1).map(|n| nc[n].section) {
-            Some(ns) if new_region[ns] == old_region[os] => Some(ns),
-            _ => alignment.old_to_new[os],
+    // Whether a clause of old section `os` now in new section `ns` stayed in its
+    // section (a pseudo-heading's section counts as the section it is part of).
+    let same_section = |os: usize, ns: usize| {
+        if ghost_old[os] || ghost_new[ns] {
+            old_region[os] == new_region[ns]
+        } else {
+            alignment.old_to_new[os] == Some(ns)
         }
     };
-    let links = drop_pseudo_headings(old, new, oc, nc, alignment, links, &mut ghost_old, &mut ghost_new);
     for link in links {
         let change = match link {
-            Link::Equal { .. } => continue,
+            Link::Equal { old: o, new: n } => {
+                let (os, ns) = (oc[o].section, nc[n].section);
+                if same_section(os, ns) {
+                    continue;
+                }
+                // In place, but its heading was dropped or one inserted above it:
+                // the clause now reads in another section.
+                touched_old[os] = true;
+                touched_new[ns] = true;
+                let change = Change {
+                    kind: ChangeKind::Moved,
+                    old_section: heading(old, Some(os)),
+                    new_section: heading(new, Some(ns)),
+                    old: Some(oc[o].text.clone()),
+                    new: Some(nc[n].text.clone()),
+                    similarity: Some(1.0),
+                    words: None,
+                };
+                ((n, 0, o), change)
+            }
             Link::Reworded { old: o, new: n } => {
                 if join_key(oc, &o) == join_key(nc, &n) {
                     continue; // only the sentence boundaries moved
@@ -213,10 +234,10 @@ fn build(
                 let (os, ns) = (oc[o].section, nc[n].section);
                 touched_old[os] = true;
                 touched_new[ns] = true;
-                let same_section = old_region[os] == new_region[ns];
                 let (ops, sim) = words::word_diff(&oc[o].text, &nc[n].text);
                 let identical = oc[o].key == nc[n].key;
-                let kind = if same_section && !identical { ChangeKind::Reworded } else { ChangeKind::Moved };
+                let kind =
+                    if same_section(os, ns) && !identical { ChangeKind::Reworded } else { ChangeKind::Moved };
                 let change = Change {
                     kind,
                     old_section: heading(old, Some(os)),
@@ -234,7 +255,7 @@ fn build(
                 let change = Change {
                     kind: ChangeKind::Removed,
                     old_section: heading(old, Some(os)),
-                    new_section: heading(new, removed_section(o, os)),
+                    new_section: heading(new, alignment.old_to_new[os]),
                     old: Some(oc[o].text.clone()),
                     new: None,
                     similarity: None,

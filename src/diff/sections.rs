@@ -73,27 +73,83 @@ pub fn align(
     let (empty_h, empty): (Vec<u64>, Vec<u32>) = (Vec::new(), Vec::new());
     let new_head_bags: FxHashMap<usize, Vec<u32>> =
         new_left.iter().map(|&n| (n, vocab.bag(&new_heads[n]))).collect();
-    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
-    for &o in &old_left {
-        let oh = vocab.bag(&old_heads[o]);
+    let old_head_bags: FxHashMap<usize, Vec<u32>> =
+        old_left.iter().map(|&o| (o, vocab.bag(&old_heads[o]))).collect();
+    let score = |o: usize, n: usize| {
+        let oh = old_head_bags.get(&o).unwrap_or(&empty);
         let ohb = old_hash_bags.get(&o).unwrap_or(&empty_h);
         let owb = old_word_bags.get(&o).unwrap_or(&empty);
+        let nh = new_head_bags.get(&n).unwrap_or(&empty);
+        let nhb = new_hash_bags.get(&n).unwrap_or(&empty_h);
+        let nwb = new_word_bags.get(&n).unwrap_or(&empty);
+        let head = if oh.is_empty() || nh.is_empty() { 0.0 } else { dice(oh, nh) };
+        if owb.is_empty() && nwb.is_empty() {
+            head
+        } else if owb.is_empty() || nwb.is_empty() {
+            0.0
+        } else {
+            let clauses = dice(ohb, nhb);
+            let words = dice(owb, nwb);
+            clauses.max(0.5 * head + 0.5 * words).max(if words >= 0.75 { words } else { 0.0 })
+        }
+    };
+    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+    let mut consider = |o: usize, n: usize| {
+        let s = score(o, n);
+        if s >= MIN_SCORE {
+            candidates.push((s, o, n));
+        }
+    };
+    if old_left.len() * new_left.len() <= 4096 {
+        for &o in &old_left {
+            for &n in &new_left {
+                consider(o, n);
+            }
+        }
+    } else {
+        // Many unpaired sections: candidates share a clause, or a heading or body
+        // word that few sections hold (never every section with every other).
+        let mut postings: FxHashMap<(u8, u64), Vec<usize>> = FxHashMap::default();
+        let mut post = |kind: u8, items: &mut dyn Iterator<Item = u64>, n: usize| {
+            for item in items {
+                let list = postings.entry((kind, item)).or_default();
+                if list.last() != Some(&n) {
+                    list.push(n);
+                }
+            }
+        };
         for &n in &new_left {
-            let nh = new_head_bags.get(&n).unwrap_or(&empty);
-            let nhb = new_hash_bags.get(&n).unwrap_or(&empty_h);
-            let nwb = new_word_bags.get(&n).unwrap_or(&empty);
-            let head = if oh.is_empty() || nh.is_empty() { 0.0 } else { dice(&oh, nh) };
-            let score = if owb.is_empty() && nwb.is_empty() {
-                head
-            } else if owb.is_empty() || nwb.is_empty() {
-                0.0
-            } else {
-                let clauses = dice(ohb, nhb);
-                let words = dice(owb, nwb);
-                clauses.max(0.5 * head + 0.5 * words).max(if words >= 0.75 { words } else { 0.0 })
-            };
-            if score >= MIN_SCORE {
-                candidates.push((score, o, n));
+            post(0, &mut new_hash_bags.get(&n).unwrap_or(&empty_h).iter().copied(), n);
+            post(1, &mut new_word_bags.get(&n).unwrap_or(&empty).iter().map(|&w| u64::from(w)), n);
+            post(2, &mut new_head_bags.get(&n).unwrap_or(&empty).iter().map(|&w| u64::from(w)), n);
+        }
+        const LIMIT: usize = 64;
+        let mut counts: FxHashMap<usize, u32> = FxHashMap::default();
+        for &o in &old_left {
+            counts.clear();
+            let keys = old_hash_bags
+                .get(&o)
+                .unwrap_or(&empty_h)
+                .iter()
+                .map(|&h| (0u8, h))
+                .chain(old_word_bags.get(&o).unwrap_or(&empty).iter().map(|&w| (1u8, u64::from(w))))
+                .chain(old_head_bags.get(&o).unwrap_or(&empty).iter().map(|&w| (2u8, u64::from(w))));
+            let mut last = None;
+            for k in keys {
+                if last == Some(k) {
+                    continue;
+                }
+                last = Some(k);
+                if let Some(list) = postings.get(&k).filter(|l| l.len() <= LIMIT) {
+                    for &n in list {
+                        *counts.entry(n).or_default() += 1;
+                    }
+                }
+            }
+            let mut best: Vec<(u32, usize)> = counts.iter().map(|(&n, &c)| (c, n)).collect();
+            best.sort_unstable_by(|x, y| y.cmp(x));
+            for &(_, n) in best.iter().take(16) {
+                consider(o, n);
             }
         }
     }
@@ -104,6 +160,30 @@ pub fn align(
     candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(pos(x.1, x.2).total_cmp(&pos(y.1, y.2))));
     for (_, o, n) in candidates {
         if a.old_to_new[o].is_none() && a.new_to_old[n].is_none() {
+            a.old_to_new[o] = Some(n);
+            a.new_to_old[n] = Some(o);
+        }
+    }
+    // A heading that keeps the other's words at the same place (right after the
+    // pair of the section before it) is that section renamed, whatever its body.
+    for (o, old_head) in old_heads.iter().enumerate() {
+        if a.old_to_new[o].is_some() {
+            continue;
+        }
+        let n = match o.checked_sub(1) {
+            Some(p) => match a.old_to_new[p] {
+                Some(np) => np + 1,
+                None => continue,
+            },
+            None => 0,
+        };
+        if n >= new.sections.len() || a.new_to_old[n].is_some() {
+            continue;
+        }
+        let (oh, nh) = (vocab.bag(old_head), vocab.bag(&new_heads[n]));
+        let shorter = oh.len().min(nh.len());
+        let shared = dice(&oh, &nh) * (oh.len() + nh.len()) as f64 / 2.0;
+        if shorter > 0 && shared >= shorter as f64 && old.sections[o].level == new.sections[n].level {
             a.old_to_new[o] = Some(n);
             a.new_to_old[n] = Some(o);
         }

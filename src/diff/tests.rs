@@ -159,13 +159,15 @@ fn changes_follow_the_new_reading_order() {
 }
 
 #[test]
-fn a_heading_inserted_inside_a_section_moves_no_text() {
+fn a_heading_inserted_inside_a_section_moves_its_clauses_under_it() {
     let new = POLICY.replace("- Account data", "### Kinds of data\n\n- Account data");
     let r = d(POLICY, &new);
-    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+    assert_eq!(kinds(&r), [ChangeKind::Moved, ChangeKind::Moved], "{:#?}", r.changes);
+    assert!(r.changes.iter().all(|c| c.new_section.as_deref() == Some("Kinds of data") && c.words.is_none()));
     assert_eq!(r.summary.sections_added, 1);
     let back = d(&new, POLICY);
-    assert!(back.changes.is_empty(), "{:#?}", back.changes);
+    assert_eq!(kinds(&back), [ChangeKind::Moved, ChangeKind::Moved], "{:#?}", back.changes);
+    assert!(back.changes.iter().all(|c| c.old_section.as_deref() == Some("Kinds of data")));
     assert_eq!(back.summary.sections_removed, 1);
 }
 
@@ -210,4 +212,176 @@ fn a_wholly_emphasised_paragraph_is_not_a_new_section() {
     let r = d(plain, bold);
     assert!(r.is_empty(), "{r:#?}");
     assert!(d(bold, plain).is_empty());
+}
+
+// Issue 8: real histories, reduced.
+
+const LINKS_COOKIES: &str =
+    "## Links\n\nSee our links.\n\n## Cookies\n\nWe use cookies.\n\n## Children\n\nNo data of children.\n";
+
+fn rebuilds(c: &Change) -> (String, String) {
+    let ops = c.words.as_deref().unwrap_or_default();
+    let side =
+        |skip: WordOpKind| ops.iter().filter(|o| o.op != skip).map(|o| o.text.as_str()).collect::<String>();
+    (side(WordOpKind::Insert), side(WordOpKind::Delete))
+}
+
+#[test]
+fn a_clause_whose_heading_was_deleted_is_reported_moved() {
+    let new = LINKS_COOKIES.replace("## Cookies\n\n", "");
+    let r = d(LINKS_COOKIES, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Moved], "{r:#?}");
+    let c = &r.changes[0];
+    assert_eq!(c.old.as_deref(), Some("We use cookies."));
+    assert_eq!((c.old_section.as_deref(), c.new_section.as_deref()), (Some("Cookies"), Some("Links")));
+    assert_eq!(r.summary.sections_removed, 1);
+    // The other way round: a heading inserted takes its clauses into a new section.
+    let back = d(&new, LINKS_COOKIES);
+    assert_eq!(kinds(&back), [ChangeKind::Moved], "{back:#?}");
+    assert_eq!(back.changes[0].new_section.as_deref(), Some("Cookies"));
+    assert_eq!(back.summary.sections_added, 1);
+}
+
+#[test]
+fn removed_clauses_are_reported_under_their_old_section() {
+    let old = "## Links\n\nSee our links.\n\n## Cookies\n\nWe use cookies.\n\nWe set them for a year.\n\n\
+               ## Children\n\nNo data of children.\n";
+    let new = "## Links\n\nSee our links.\n\n## Children\n\nNo data of children.\n";
+    let r = d(old, new);
+    assert_eq!(kinds(&r), [ChangeKind::Removed, ChangeKind::Removed], "{r:#?}");
+    for c in &r.changes {
+        assert_eq!((c.old_section.as_deref(), c.new_section.as_deref()), (Some("Cookies"), None));
+    }
+    // A clause removed from a section that stays is shown under that section.
+    let r =
+        d(POLICY, &POLICY.replace("Write to privacy@example.com with any question about this policy.", ""));
+    assert_eq!(kinds(&r), [ChangeKind::Removed]);
+    assert_eq!(r.changes[0].new_section.as_deref(), Some("Contact"));
+    let first = POLICY.replace("We use cookies to remember your preferences. ", "");
+    let r = d(POLICY, &first);
+    assert_eq!(r.changes[0].new_section.as_deref(), Some("Cookies"), "{r:#?}");
+}
+
+#[test]
+fn a_renamed_section_whose_body_was_rewritten_is_renamed() {
+    let old = "## Intro\n\nHello there.\n\n## Contact\n\nWrite to us by post at our head office.\n\n## Security\n\nWe protect data.\n";
+    let new = "## Intro\n\nHello there.\n\n## Contact Us\n\nEmail us at privacy@example.com.\n\n## Security\n\nWe protect data.\n";
+    let r = d(old, new);
+    assert_eq!(r.summary.sections_renamed, 1, "{r:#?}");
+    assert_eq!((r.summary.sections_added, r.summary.sections_removed), (0, 0));
+    assert_eq!(kinds(&r), [ChangeKind::Removed, ChangeKind::Added]);
+    // A heading with none of the old one's words is another section.
+    let other = new.replace("## Contact Us", "## Payments");
+    let r = d(old, &other);
+    assert_eq!((r.summary.sections_added, r.summary.sections_removed, r.summary.sections_renamed), (1, 1, 0));
+}
+
+#[test]
+fn a_rewording_keeps_the_words_both_sides_share() {
+    let old =
+        "## Terms\n\nAs part of complying with these Terms, you must also follow our Community Guidelines.\n";
+    let new =
+        "## Terms\n\nYou must also follow our Community Guidelines and any other terms that apply to you.\n";
+    let r = d(old, new);
+    assert_eq!(kinds(&r), [ChangeKind::Reworded], "{r:#?}");
+    let c = &r.changes[0];
+    assert!(c.similarity.unwrap() >= 0.4, "{c:#?}");
+    let equal: String = c
+        .words
+        .as_ref()
+        .unwrap()
+        .iter()
+        .filter(|w| w.op == WordOpKind::Equal)
+        .map(|w| w.text.as_str())
+        .collect();
+    assert!(equal.contains("must also follow our Community Guidelines"), "{c:#?}");
+}
+
+#[test]
+fn clauses_sharing_only_common_words_are_not_paired() {
+    // The same words in another case and order are not the same clause.
+    let old = "## Terms\n\nPLEASE READ THESE TERMS OF SERVICE CAREFULLY. They bind you.\n";
+    let new = "## Terms\n\nModification of these Terms of Service. They bind you.\n";
+    assert_eq!(kinds(&d(old, new)), [ChangeKind::Removed, ChangeKind::Added]);
+    let old = "## Security\n\nThe security of your personal information is important to us.\n";
+    let new = "## Security\n\nKashoo is committed to protecting your personal information, the privacy of everyone and their security.\n";
+    assert_eq!(kinds(&d(old, new)), [ChangeKind::Removed, ChangeKind::Added]);
+}
+
+#[test]
+fn an_unchanged_clause_in_its_own_section_is_never_moved() {
+    // A table of contents moved above "Last modified" moves the contents, not the date.
+    let old = "# Terms\n\nLast modified on 1 May 2024.\n\n- Accounts\n- Payments\n- Disputes\n\n## Accounts\n\nKeep your password safe.\n";
+    let new = "# Terms\n\n- Accounts\n- Payments\n- Disputes\n\nLast modified on 1 May 2024.\n\n## Accounts\n\nKeep your password safe.\n";
+    let r = d(old, new);
+    assert_eq!(kinds(&r), [ChangeKind::Moved], "{r:#?}");
+    assert_eq!(r.changes[0].old.as_deref(), Some("Last modified on 1 May 2024."));
+    assert_eq!(d(new, old).changes.len(), 1);
+    // A rewritten stretch beside a block of unchanged clauses moves none of them.
+    let block: String = (0..40).map(|i| format!("Rule {i} applies to every dispute we have.\n\n")).collect();
+    let old = format!("## Disputes\n\nWe settle disputes in court.\n\n{block}We pay the fees.\n");
+    let new =
+        format!("## Disputes\n\n{block}We settle disputes by arbitration in court.\n\nYou pay the fees.\n");
+    let r = d(&old, &new);
+    assert!(r.summary.moved <= 1, "{:#?}", r.changes);
+}
+
+#[test]
+fn every_word_diff_rebuilds_both_clauses() {
+    let old = "## Account\n\nVisit https://example.com/delete_account to close it, 2*3 times.\n";
+    let new = "## Account\n\nVisit https://example.com/delete_account to remove it, 2*3 times.\n";
+    let r = d(old, new);
+    assert_eq!(kinds(&r), [ChangeKind::Reworded]);
+    let c = &r.changes[0];
+    assert_eq!(rebuilds(c), (c.old.clone().unwrap(), c.new.clone().unwrap()));
+}
+
+#[test]
+fn changed_table_rows_pair_by_their_key_cell() {
+    let old = "## Metrics\n\n| Metric | H1 | H2 | Q4 |\n|---|---|---|---|\n| Requests | 1204 | 1380 | 310 |\n| Accounts | 3310 | 4025 | 977 |\n";
+    let new = "## Metrics\n\n| Metric | H1 | H2 | Q4 |\n|---|---|---|---|\n| Requests | 1198 | 1402 | 322 |\n| Accounts | 3287 | 4110 | 958 |\n";
+    let r = d(old, new);
+    assert_eq!(kinds(&r), [ChangeKind::Reworded, ChangeKind::Reworded], "{r:#?}");
+}
+
+#[test]
+fn shuffled_list_items_are_moves_and_only_moves() {
+    let items: Vec<String> = (0..50)
+        .map(|i| format!("We may share item {i} of your data with partner number {}", i % 7))
+        .collect();
+    let list = |order: &[usize]| -> String {
+        let mut md = String::from("## Sharing\n\n");
+        for &i in order {
+            md.push_str(&format!("- {}\n", items[i]));
+        }
+        md
+    };
+    let ident: Vec<usize> = (0..50).collect();
+    let mut shuffled = ident.clone();
+    let mut x = 7usize;
+    for i in (1..50).rev() {
+        x = (x * 1103515245 + 12345) % 2147483648;
+        shuffled.swap(i, x % (i + 1));
+    }
+    let r = d(&list(&ident), &list(&shuffled));
+    assert!(r.changes.iter().all(|c| c.kind == ChangeKind::Moved), "{:#?}", r.summary);
+    // Only those outside the longest run kept in order: 50 minus its length.
+    let lis = {
+        let mut tails: Vec<usize> = Vec::new();
+        for &v in &shuffled {
+            let p = tails.partition_point(|&t| t < v);
+            if p == tails.len() {
+                tails.push(v)
+            } else {
+                tails[p] = v
+            }
+        }
+        tails.len()
+    };
+    assert_eq!(r.summary.moved, 50 - lis);
+    // One item taken to the end is one move.
+    let mut one = ident.clone();
+    one.remove(3);
+    one.push(3);
+    assert_eq!(d(&list(&ident), &list(&one)).summary.moved, 1);
 }

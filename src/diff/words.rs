@@ -63,65 +63,102 @@ fn is_word(token: &str) -> bool {
     token.chars().next().is_some_and(char::is_alphanumeric)
 }
 
-/// The token's comparison key: cosmetic differences (quote style, emphasis) vanish.
+/// The token's comparison key: cosmetic differences (quote style, dash style) vanish.
+/// A character the clause key drops (`*`, `_`, an invisible one) is compared as it
+/// is: in a word diff it is text, and every diff must give both clauses back.
 fn token_key(token: &str) -> String {
-    if token.chars().all(char::is_whitespace) {
-        " ".to_string()
+    let k = key(token);
+    if k.is_empty() {
+        token.to_string()
     } else {
-        key(token)
+        k
     }
 }
 
+fn is_space(token: &str) -> bool {
+    token.chars().all(char::is_whitespace)
+}
+
 /// The word diff of two clauses and their similarity (matched words over all
-/// words, Dice: 2·matched / (old + new)). Equal runs show the new text.
+/// words, Dice: 2·matched / (old + new)). Only words and punctuation are
+/// compared (white space would otherwise match white space and hide the words
+/// both sides share); white space goes with the stretch it sits in. The delete
+/// and equal runs give the old clause back, the insert and equal runs the new
+/// one (equal runs show the new text, so up to quote and dash style).
 pub fn word_diff<'a>(old: &'a str, new: &'a str) -> (Vec<WordOp>, f64) {
     let old_tokens = tokens(old);
     let new_tokens = tokens(new);
-    let old_keys: Vec<String> = old_tokens.iter().map(|t| token_key(t)).collect();
-    let new_keys: Vec<String> = new_tokens.iter().map(|t| token_key(t)).collect();
-    // Keys that vanish (a lone `*`) are dropped from both sides.
-    let old_idx: Vec<usize> = (0..old_keys.len()).filter(|&i| !old_keys[i].is_empty()).collect();
-    let new_idx: Vec<usize> = (0..new_keys.len()).filter(|&i| !new_keys[i].is_empty()).collect();
-    let ok: Vec<&str> = old_idx.iter().map(|&i| old_keys[i].as_str()).collect();
-    let nk: Vec<&str> = new_idx.iter().map(|&i| new_keys[i].as_str()).collect();
-    let ops = capture_diff_slices(Algorithm::Myers, &ok, &nk);
+    let solid =
+        |tokens: &[&str]| -> Vec<usize> { (0..tokens.len()).filter(|&i| !is_space(tokens[i])).collect() };
+    let (old_idx, new_idx) = (solid(&old_tokens), solid(&new_tokens));
+    let old_keys: Vec<String> = old_idx.iter().map(|&i| token_key(old_tokens[i])).collect();
+    let new_keys: Vec<String> = new_idx.iter().map(|&i| token_key(new_tokens[i])).collect();
+    // The tokens both sides keep, as (old token, new token) positions.
+    let mut anchors: Vec<(usize, usize)> = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
+        if let DiffOp::Equal { old_index, new_index, len } = op {
+            anchors.extend((0..len).map(|k| (old_idx[old_index + k], new_idx[new_index + k])));
+        }
+    }
     let mut runs: Vec<(WordOpKind, Vec<&'a str>)> = Vec::new();
-    let mut push = |kind: WordOpKind, token: &'a str| match runs.last_mut() {
-        Some((k, v)) if *k == kind => v.push(token),
-        _ => runs.push((kind, vec![token])),
+    let mut push = |kind: WordOpKind, tokens: &[&'a str]| {
+        for &token in tokens.iter().filter(|t| !t.is_empty()) {
+            match runs.last_mut() {
+                Some((k, v)) if *k == kind => v.push(token),
+                _ => runs.push((kind, vec![token])),
+            }
+        }
     };
-    let (mut matched, mut old_words, mut new_words) = (0usize, 0usize, 0usize);
-    for op in ops {
-        let (_, old_range, new_range) = op.as_tag_tuple();
-        match op {
-            DiffOp::Equal { .. } => {
-                for i in new_range {
-                    let t = new_tokens[new_idx[i]];
-                    if is_word(t) {
-                        matched += 1;
-                        old_words += 1;
-                        new_words += 1;
-                    }
-                    push(WordOpKind::Equal, t);
-                }
-            }
-            _ => {
-                for i in old_range {
-                    let t = old_tokens[old_idx[i]];
-                    old_words += usize::from(is_word(t));
-                    push(WordOpKind::Delete, t);
-                }
-                for i in new_range {
-                    let t = new_tokens[new_idx[i]];
-                    new_words += usize::from(is_word(t));
-                    push(WordOpKind::Insert, t);
-                }
-            }
+    let matched = anchors.iter().filter(|&&(_, n)| is_word(new_tokens[n])).count();
+    let words = |tokens: &[&str]| tokens.iter().filter(|t| is_word(t)).count();
+    let (old_words, new_words) = (words(&old_tokens), words(&new_tokens));
+    let (mut o, mut n) = (0, 0);
+    let ends =
+        anchors.iter().map(|&(a, b)| (a, b, true)).chain([(old_tokens.len(), new_tokens.len(), false)]);
+    for (ao, an, anchor) in ends {
+        let (mut og, mut ng) = (&old_tokens[o..ao], &new_tokens[n..an]);
+        // White space both sides have at the edges of a stretch stays equal.
+        let lead = matches!((og.first(), ng.first()), (Some(a), Some(b)) if is_space(a) && is_space(b));
+        if lead {
+            push(WordOpKind::Equal, &ng[..1]);
+            (og, ng) = (&og[1..], &ng[1..]);
+        }
+        let trail = matches!((og.last(), ng.last()), (Some(a), Some(b)) if is_space(a) && is_space(b));
+        let tail = if trail { &ng[ng.len() - 1..] } else { &[][..] };
+        if trail {
+            (og, ng) = (&og[..og.len() - 1], &ng[..ng.len() - 1]);
+        }
+        push(WordOpKind::Delete, og);
+        push(WordOpKind::Insert, ng);
+        push(WordOpKind::Equal, tail);
+        if anchor {
+            push(WordOpKind::Equal, &new_tokens[an..an + 1]);
+            (o, n) = (ao + 1, an + 1);
         }
     }
     let similarity =
         if old_words + new_words == 0 { 1.0 } else { 2.0 * matched as f64 / (old_words + new_words) as f64 };
     (tidy(runs), similarity)
+}
+
+/// The similarity [`word_diff`] reports, without building the diff.
+pub fn similarity(old: &str, new: &str) -> f64 {
+    let words = |text: &str| -> Vec<String> {
+        tokens(text).into_iter().filter(|t| !is_space(t)).map(token_key).collect()
+    };
+    let (a, b) = (words(old), words(new));
+    let count = |v: &[String]| v.iter().filter(|t| is_word(t)).count();
+    let total = count(&a) + count(&b);
+    if total == 0 {
+        return 1.0;
+    }
+    let mut matched = 0;
+    for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
+        if let DiffOp::Equal { old_index, len, .. } = op {
+            matched += a[old_index..old_index + len].iter().filter(|t| is_word(t)).count();
+        }
+    }
+    2.0 * matched as f64 / total as f64
 }
 
 /// Readable runs: white space (or one punctuation mark) alone between two changes joins them, so
@@ -289,5 +326,26 @@ mod tests {
     fn tokens_give_the_text_back() {
         let t = "Hello,  world — it's 2.5%!";
         assert_eq!(tokens(t).concat(), t);
+    }
+
+    #[test]
+    fn shared_words_are_kept_whatever_the_white_space() {
+        let (ops, sim) = word_diff(
+            "As part of complying with these Terms, you must also follow our Community Guidelines.",
+            "You must also follow our Community Guidelines and any other terms that apply to you.",
+        );
+        assert!(sim > 0.4, "{sim} {ops:?}");
+        assert!(ops
+            .iter()
+            .any(|o| o.op == WordOpKind::Equal && o.text.contains("must also follow our Community")));
+    }
+
+    #[test]
+    fn literal_underscores_and_stars_are_text() {
+        let (old, new) = ("See /delete_account or 2*3.", "See /delete_account and 2*3.");
+        let (ops, _) = word_diff(old, new);
+        let side = |skip| ops.iter().filter(|o| o.op != skip).map(|o| o.text.as_str()).collect::<String>();
+        assert_eq!(side(WordOpKind::Insert), old);
+        assert_eq!(side(WordOpKind::Delete), new);
     }
 }

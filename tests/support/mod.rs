@@ -6,6 +6,8 @@
 //! URLs); [`cassette`] reads the recorded real responses in tests/fixtures/wayback/.
 #![allow(dead_code)]
 
+pub mod history;
+
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
