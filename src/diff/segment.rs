@@ -236,9 +236,11 @@ fn strip_markup(mut s: String) -> String {
 /// organizations`, `data .` is `data.`. Drops it and collapses the rest to one space
 /// — but keeps the space after a sentence's end (`.`, `!`, `?`, then closing quotes
 /// or brackets), so that the key of a paragraph is the keys of its sentences joined
-/// by spaces.
+/// by spaces, and around the ` | ` between table cells.
 fn squeeze_punctuation_spaces(s: &str) -> String {
-    let is_mark = |c: char| !c.is_alphanumeric() && !c.is_whitespace();
+    // `|` is kept apart: table cells are joined by ` | ` and the differ finds a
+    // row's label by it.
+    let is_mark = |c: char| !c.is_alphanumeric() && !c.is_whitespace() && c != '|';
     let ends_sentence = |out: &str| {
         let t = out.trim_end_matches(['"', '\'', ')', ']', '\u{201d}', '\u{2019}']);
         t.ends_with(['.', '!', '?'])
@@ -251,8 +253,10 @@ fn squeeze_punctuation_spaces(s: &str) -> String {
             continue;
         }
         if pending_space && !out.is_empty() {
-            let after_mark = out.chars().next_back().is_some_and(is_mark);
-            if ends_sentence(&out) || !is_mark(c) && !after_mark {
+            let last = out.chars().next_back();
+            let after_mark = last.is_some_and(is_mark);
+            let cell_edge = c == '|' || last == Some('|');
+            if cell_edge || ends_sentence(&out) || !is_mark(c) && !after_mark {
                 out.push(' ');
             }
         }
@@ -327,6 +331,7 @@ mod tests {
         assert_eq!(key("( see below )"), key("(see below)"));
         assert_ne!(key("data sharing"), key("datasharing"));
         assert_eq!(key("  We  use it .  "), "We use it.");
+        assert_eq!(key("Requests | 1,204 | (est.)"), "Requests | 1,204 | (est.)");
         // A paragraph's key is its sentences' keys joined by spaces.
         let text = "We use it (often). \u{201c}Cookies.\u{201d} They help, e.g. here! Fine.";
         let joined: Vec<String> = split_sentences(text).iter().map(|s| key(s)).collect();
