@@ -6,7 +6,8 @@
 #   scripts/readme-commands.sh [POLICYDIFF_BINARY]
 #
 # Blocks are the indented (4 spaces) and ```sh/```bash/```console fenced ones. Skipped:
-# `cargo install` (the given binary stands for it), `cargo test`/`cargo bench` (CI runs
+# `cargo install` (the given binary stands for it; `cargo run --release -- ARGS` runs it
+# with ARGS too), `cargo test`/`cargo bench` (CI runs
 # them itself), and a block right after a `<!-- readme-commands: skip -->` line. A command
 # fails the check when it exits with 2 or more (1 is "changes found"), or when a block
 # that is run names ../shared (a fresh clone has none).
@@ -66,6 +67,8 @@ while IFS=$'\t' read -r block mode command; do
         "cargo install"*) echo "readme-commands: block $block: $command — stood for by $binary"; continue ;;
         "cargo test"*|"cargo bench"*) echo "readme-commands: block $block: $command — run by CI itself"; continue ;;
     esac
+    # `cargo run --release -- ARGS` is the installed binary run from the clone.
+    command=$(printf '%s' "$command" | sed -E 's/^cargo run( --release)? --( |$)/policydiff\2/')
     if [ "$mode" = skip ]; then echo "readme-commands: block $block: $command — marked skip"; continue; fi
     if [[ "$command" == *"../shared"* ]]; then
         echo "readme-commands: block $block: needs ../shared, which a fresh clone has not: $command" >&2
