@@ -63,9 +63,41 @@ pub fn is_clean(s: &str) -> bool {
     !s.ends_with(' ')
 }
 
+/// A line of rule characters only (`=====`, `-----`, `*****`, `_____`, `━━━`), three
+/// or more: a divider drawn with text, not text.
+pub fn is_rule_line(s: &str) -> bool {
+    let mut marks = 0;
+    for c in s.chars() {
+        if is_space(c) || is_invisible(c) {
+            continue;
+        }
+        if !matches!(
+            c,
+            '=' | '-'
+                | '_'
+                | '*'
+                | '~'
+                | '#'
+                | '+'
+                | '\u{2013}'
+                | '\u{2014}'
+                | '\u{2015}'
+                | '\u{2500}'
+                | '\u{2501}'
+                | '\u{2550}'
+        ) {
+            return false;
+        }
+        marks += 1;
+    }
+    marks >= 3
+}
+
 /// Appends `s` to `buf` collapsing white space across the boundary.
 pub fn push_collapsed(buf: &mut String, s: &str) {
-    if s.is_ascii() {
+    // A vertical tab is white space (`is_space`) but not ASCII white space to
+    // `split_ascii_whitespace`: such text takes the slow path (found by fuzzing).
+    if s.is_ascii() && !s.as_bytes().contains(&0x0B) {
         // Fast path: whole words at a time.
         let starts_with_space = s.as_bytes().first().is_some_and(u8::is_ascii_whitespace);
         let mut first = true;
@@ -99,6 +131,31 @@ pub fn push_collapsed(buf: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rule_lines_are_recognised() {
+        for rule in [
+            "===",
+            "==================",
+            "- - -",
+            "\u{2014}\u{2014}\u{2014}",
+            "*****",
+            "\u{2550}\u{2550}\u{2550}",
+        ] {
+            assert!(is_rule_line(rule), "{rule}");
+        }
+        for text in ["--", "a ===", "1. ---", "=== Cookies ===", ""] {
+            assert!(!is_rule_line(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_vertical_tab_is_collapsed_like_any_white_space() {
+        let mut buf = String::new();
+        push_collapsed(&mut buf, "Privacy\u{b}\u{b}Policy \u{b}");
+        assert_eq!(buf, "Privacy Policy ");
+        assert!(is_clean(buf.trim_end()), "{buf:?}");
+    }
 
     #[test]
     fn invisible_and_no_break_characters_are_handled() {
