@@ -8,6 +8,7 @@
 //! [`crate::document`] and [`crate::provenance`]: nothing here diffs, reads files or
 //! touches the network.
 
+pub mod changelog;
 pub mod html;
 pub mod json;
 pub mod markdown;
