@@ -130,6 +130,7 @@ fn bisection_finds_the_same_steps_with_fewer_fetches() {
     assert_eq!(windows(&bisected), windows(&full));
     assert_eq!(windows(&bisected).len(), 3);
     let fetches = bisect_standin.capture_requests().len();
+    println!("--bisect: {fetches} of 40 captures fetched");
     assert_eq!(full_standin.capture_requests().len(), 40);
     assert!(fetches <= 3 * 6 + 2, "{fetches} fetches for 40 captures and 3 changes");
     assert_eq!(bisected["captures"]["fetched"], fetches);

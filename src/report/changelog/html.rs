@@ -35,6 +35,15 @@ fn capture(c: &CaptureRef) -> String {
     s
 }
 
+/// A capture's time, or a local SOURCE by its file name (the whole name on hover).
+fn span(label: &str) -> String {
+    let short = if label.contains("://") { None } else { label.rsplit('/').next().filter(|s| *s != label) };
+    match short {
+        Some(name) => format!("<span title=\"{}\">{}</span>", escape(label), escape(name)),
+        None => escape(&when(label)),
+    }
+}
+
 /// The HTML page.
 pub fn render(log: &Changelog<'_>) -> String {
     let h = log.history;
@@ -70,8 +79,20 @@ pub fn render(log: &Changelog<'_>) -> String {
         if i > 0 {
             if let Some(step) = h.steps.iter().find(|s| s.to_version == v.index) {
                 let n = h.steps.iter().position(|s| std::ptr::eq(s, step)).unwrap_or(0) + 1;
+                let flags: String = step
+                    .flags
+                    .iter()
+                    .map(|f| match f {
+                        crate::history::Flag::StatedDateUnchanged => {
+                            " <span class=\"tag flag\">stated date unchanged</span>"
+                        }
+                        crate::history::Flag::StatedDateOnly => {
+                            " <span class=\"tag flag\">only the stated date</span>"
+                        }
+                    })
+                    .collect();
                 out.push_str(&format!(
-                    "<li class=\"step\"><a href=\"#step-{n}\">Step {n}</a>: {}{}</li>\n",
+                    "<li class=\"step\"><a href=\"#step-{n}\">Step {n}</a>: {}{flags}{}</li>\n",
                     escape(&short_summary(&step.diff)),
                     step.window()
                         .map(|w| format!(
@@ -84,12 +105,15 @@ pub fn render(log: &Changelog<'_>) -> String {
             }
         }
         let class = if v.same_as.is_some() { "version revert" } else { "version" };
+        let seen = if v.first_seen == v.last_seen {
+            span(&v.first_seen)
+        } else {
+            format!("{} – {}", span(&v.first_seen), span(&v.last_seen))
+        };
         let mut line = format!(
-            "<li class=\"{class}\" id=\"version-{}\"><strong>Version {}</strong> <span class=\"dates\">{} – {}</span> · {} capture{}",
+            "<li class=\"{class}\" id=\"version-{}\"><strong>Version {}</strong> <span class=\"dates\">{seen}</span> · {} capture{}",
             v.index,
             v.index,
-            escape(&when(&v.first_seen)),
-            escape(&when(&v.last_seen)),
             v.captures,
             super::plural(v.captures)
         );
