@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod history;
+pub mod hostile;
 pub mod webhook;
 
 use std::collections::{BTreeMap, HashMap};
