@@ -189,11 +189,13 @@ fn one_try(client: &Client) -> Arc<Etiquette> {
 /// an answer about the URL: blocked, never archived).
 fn is_unreachable(e: &Error) -> bool {
     let text = e.to_string();
-    text.contains("unreachable after") || text.contains("still rate limiting us")
+    ["unreachable after", "no complete answer from the archive after", "still rate limiting us"]
+        .iter()
+        .any(|m| text.contains(m))
 }
 
-/// "archive unreachable after 1 tries (connection refused); try again later" →
-/// "connection refused".
+/// "no complete answer from the archive after 1 tries (the archive answered 503); try
+/// again later" → "the archive answered 503".
 fn short_reason(text: &str) -> String {
     let inner = text.split_once(" (").and_then(|(_, rest)| rest.rsplit_once(')')).map(|(r, _)| r);
     crate::escape::one_line(inner.unwrap_or(text)).into_owned()
