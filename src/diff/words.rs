@@ -84,7 +84,7 @@ fn is_space(token: &str) -> bool {
 /// compared (white space would otherwise match white space and hide the words
 /// both sides share); white space goes with the stretch it sits in. The delete
 /// and equal runs give the old clause back, the insert and equal runs the new
-/// one (equal runs show the new text, so up to quote and dash style).
+/// one, exactly.
 pub fn word_diff<'a>(old: &'a str, new: &'a str) -> (Vec<WordOp>, f64) {
     let old_tokens = tokens(old);
     let new_tokens = tokens(new);
@@ -132,12 +132,12 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str) -> (Vec<WordOp>, f64) {
     for (ao, an, anchor) in ends {
         let (mut og, mut ng) = (&old_tokens[o..ao], &new_tokens[n..an]);
         // White space both sides have at the edges of a stretch stays equal.
-        let lead = matches!((og.first(), ng.first()), (Some(a), Some(b)) if is_space(a) && is_space(b));
+        let lead = matches!((og.first(), ng.first()), (Some(a), Some(b)) if is_space(a) && a == b);
         if lead {
             push(WordOpKind::Equal, &ng[..1]);
             (og, ng) = (&og[1..], &ng[1..]);
         }
-        let trail = matches!((og.last(), ng.last()), (Some(a), Some(b)) if is_space(a) && is_space(b));
+        let trail = matches!((og.last(), ng.last()), (Some(a), Some(b)) if is_space(a) && a == b);
         let tail = if trail { &ng[ng.len() - 1..] } else { &[][..] };
         if trail {
             (og, ng) = (&og[..og.len() - 1], &ng[..ng.len() - 1]);
@@ -146,7 +146,14 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str) -> (Vec<WordOp>, f64) {
         push(WordOpKind::Insert, ng);
         push(WordOpKind::Equal, tail);
         if anchor {
-            push(WordOpKind::Equal, &new_tokens[an..an + 1]);
+            // The same word in another quote or dash style is shown as written on
+            // each side, so that both clauses rebuild exactly.
+            if old_tokens[ao] == new_tokens[an] {
+                push(WordOpKind::Equal, &new_tokens[an..an + 1]);
+            } else {
+                push(WordOpKind::Delete, &old_tokens[ao..ao + 1]);
+                push(WordOpKind::Insert, &new_tokens[an..an + 1]);
+            }
             (o, n) = (ao + 1, an + 1);
         }
     }
@@ -329,10 +336,12 @@ mod tests {
     }
 
     #[test]
-    fn quote_style_is_not_a_word_change() {
-        let (ops, sim) = word_diff("We don\u{2019}t sell.", "We don't sell.");
-        assert_eq!(ops.len(), 1);
+    fn quote_style_keeps_the_similarity_and_shows_each_side_as_written() {
+        let (old, new) = ("We don\u{2019}t sell.", "We don't sell.");
+        let (ops, sim) = word_diff(old, new);
         assert_eq!(sim, 1.0);
+        let side = |skip| ops.iter().filter(|o| o.op != skip).map(|o| o.text.as_str()).collect::<String>();
+        assert_eq!((side(WordOpKind::Insert), side(WordOpKind::Delete)), (old.to_string(), new.to_string()));
     }
 
     #[test]
