@@ -299,7 +299,7 @@ fn repro(pair: &Pair, texts: &[&str]) -> String {
                     || s.blocks.iter().any(|b| score::norm(&b.text()).contains(&t))
             });
             if hit {
-                let one = policydiff::Document { title: None, sections: vec![s.clone()] };
+                let one = policydiff::Document::from_sections(None, vec![s.clone()]);
                 md.push_str(&one.to_markdown());
                 md.push_str("\n\n");
             }

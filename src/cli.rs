@@ -1,15 +1,16 @@
-//! The command line (clap derive) and the dispatch to [`crate::commands`].
+//! The command line: clap definitions only. [`crate::commands`] runs what is parsed
+//! here; [`GlobalArgs::config`] turns the global options into a [`Config`].
 //!
 //! Every global option of PRODUCT.md is parsed here, also from its environment
 //! variable, and is accepted before or after the subcommand.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands;
+use crate::config::{self, Config, LogLevel};
 use crate::date::DateSpec;
-use crate::error::Result;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -165,6 +166,8 @@ pub struct DiffArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ChangelogFormat {
+    /// Colour on a terminal
+    Terminal,
     Markdown,
     Html,
     Json,
@@ -173,29 +176,55 @@ pub enum ChangelogFormat {
 
 #[derive(Debug, Args)]
 pub struct ChangelogArgs {
-    pub url: String,
+    /// A URL (its captures in the range), or two or more SOURCEs, oldest first
+    #[arg(required = true, value_name = "URL|SOURCE")]
+    pub sources: Vec<String>,
     #[arg(long, value_name = "DATE")]
     pub from: Option<DateSpec>,
     #[arg(long, value_name = "DATE")]
     pub to: Option<DateSpec>,
-    #[arg(long, value_enum, default_value_t = ChangelogFormat::Markdown)]
-    pub format: ChangelogFormat,
+    /// Fetch by bisection between captures whose versions differ (fewer fetches; a
+    /// stretch whose two ends are equal is assumed unchanged)
+    #[arg(long)]
+    pub bisect: bool,
+    /// Output format [default: terminal on a terminal, markdown otherwise]
+    #[arg(long, value_enum)]
+    pub format: Option<ChangelogFormat>,
+    /// Write the report to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum WatchAction {
-    /// Watch a URL
-    Add {
-        url: String,
-        #[arg(long)]
-        name: Option<String>,
-    },
+    /// Watch a URL (--select/--remove given with it are recorded with the watch)
+    Add(WatchAddArgs),
     /// List watched URLs
-    List,
+    List(WatchListArgs),
     /// Stop watching
-    Remove { name: String },
+    Remove(WatchRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchAddArgs {
+    pub url: String,
+    /// The watch's name [default: host + path]
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Also fetch the live page itself at each check
+    #[arg(long)]
+    pub live: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchListArgs {
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchRemoveArgs {
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -206,100 +235,89 @@ pub enum CheckFormat {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// Only these watches [default: every watch]
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+    /// POST one JSON document (policydiff.check/1) per new step to URL
     #[arg(long, value_name = "URL")]
     pub webhook: Option<String>,
+    /// Run CMD once per new step, with that JSON document on its standard input
+    #[arg(long, value_name = "CMD")]
+    pub notify_cmd: Option<String>,
+    /// Start no new watch after DURATION (e.g. 90s, 45m, 1h30m; a bare number is seconds)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub max_time: Option<Duration>,
 }
 
-/// Settings every command shares, resolved from [`GlobalArgs`].
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub store: PathBuf,
-    pub offline: bool,
-    pub wayback_url: String,
-    pub select: Option<String>,
-    pub remove: Option<String>,
-    /// Colour on stdout, after `--color`, `NO_COLOR` and whether stdout is a terminal.
-    pub color: bool,
-    pub stdout_is_terminal: bool,
-    pub stderr_is_terminal: bool,
-}
-
-impl Config {
-    pub fn from_args(global: &GlobalArgs) -> Self {
-        use std::io::IsTerminal;
-        let stdout_is_terminal = std::io::stdout().is_terminal();
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = match global.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => stdout_is_terminal && !no_color,
+/// `90`, `90s`, `45m`, `1h30m`, `2d`: a DURATION of `--max-time`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("'{text}' is not a DURATION (e.g. 90s, 45m, 1h30m)");
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(bad());
+    }
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(seconds));
+    }
+    let (mut total, mut number) = (0u64, String::new());
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(bad()),
         };
-        Config {
-            store: global.store.clone().unwrap_or_else(default_store),
-            offline: global.offline,
-            wayback_url: global.wayback_url.trim_end_matches('/').to_string(),
-            select: global.select.clone(),
-            remove: global.remove.clone(),
-            color,
-            stdout_is_terminal,
-            stderr_is_terminal: std::io::stderr().is_terminal(),
-        }
+        let n: u64 = number.parse().map_err(|_| bad())?;
+        total = n.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(bad)?;
+        number.clear();
     }
+    if !number.is_empty() {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(total))
+}
 
-    pub fn normalize_options(&self) -> crate::normalize::Options {
-        crate::normalize::Options {
-            select: self.select.clone(),
-            remove: self.remove.clone(),
-            content_type: None,
-        }
+impl GlobalArgs {
+    /// The run-time configuration these options (and the terminals) give.
+    pub fn config(&self) -> Config {
+        let mut config = Config::new(self.store.clone().unwrap_or_else(config::default_store));
+        config.offline = self.offline;
+        config.wayback_url = self.wayback_url.trim_end_matches('/').to_string();
+        config.select = self.select.clone();
+        config.remove = self.remove.clone();
+        config.log_level = match (self.quiet, self.verbose) {
+            (true, _) => LogLevel::Quiet,
+            (false, 0) => LogLevel::Warn,
+            (false, 1) => LogLevel::Info,
+            (false, _) => LogLevel::Debug,
+        };
+        let color = match self.color {
+            ColorChoice::Auto => config::ColorChoice::Auto,
+            ColorChoice::Always => config::ColorChoice::Always,
+            ColorChoice::Never => config::ColorChoice::Never,
+        };
+        config.detect_terminals(color)
     }
 }
 
-/// `~/.local/share/policydiff` on Linux, the platform's data directory elsewhere.
-pub fn default_store() -> PathBuf {
-    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("policydiff")
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Logs go to stderr: warnings by default, `-v` info, `-vv` debug, `-q` errors only.
-pub fn init_logging(global: &GlobalArgs) {
-    let default = match (global.quiet, global.verbose) {
-        (true, _) => "error",
-        (false, 0) => "warn",
-        (false, 1) => "info",
-        (false, _) => "debug",
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| {
-        // html5ever reports every parse error of real-world HTML: not the user's concern.
-        tracing_subscriber::EnvFilter::new(format!("{default},html5ever=off,selectors=off"))
-    });
-    // Colour on stderr only where a terminal shows it and the user has not said no.
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let ansi = match global.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => !no_color && std::io::IsTerminal::is_terminal(&std::io::stderr()),
-    };
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(ansi)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .without_time()
-        .try_init();
-}
-
-/// Runs the command and returns its exit status.
-pub fn run(cli: Cli) -> Result<u8> {
-    let config = Config::from_args(&cli.global);
-    match cli.command {
-        Command::Captures(args) => commands::captures::run(&args, &config),
-        Command::Fetch(args) => commands::fetch::run(&args, &config),
-        Command::Text(args) => commands::text::run(&args, &config),
-        Command::Diff(args) => commands::diff::run(&args, &config),
-        Command::Changelog(_) => Err(crate::Error::NotYetAvailable("changelog")),
-        Command::Watch { .. } => Err(crate::Error::NotYetAvailable("watch")),
-        Command::Check(_) => Err(crate::Error::NotYetAvailable("check")),
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("45m"), Ok(Duration::from_secs(2700)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert!(parse_duration("1x").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("5h3").is_err());
     }
 }

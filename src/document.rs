@@ -20,11 +20,43 @@
 use serde::{Deserialize, Serialize};
 
 /// The normalized policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Document {
     pub title: Option<String>,
     pub sections: Vec<Section>,
+    /// The open headings, outermost first, as of the first `outline.seen` sections:
+    /// what makes [`Document::push_heading`] constant time instead of a walk back
+    /// over every earlier section. Not part of the model (not serialized, not
+    /// compared).
+    #[serde(skip)]
+    outline: Outline,
 }
+
+/// The chain of enclosing headings: `(level, heading)` with strictly increasing levels.
+#[derive(Debug, Clone, Default)]
+struct Outline {
+    open: Vec<(u8, String)>,
+    /// How many of `sections` the chain accounts for.
+    seen: usize,
+}
+
+impl Outline {
+    /// Takes in a titled section: the open headings at its level or deeper close.
+    fn enter(&mut self, level: u8, heading: &str) {
+        while self.open.last().is_some_and(|(l, _)| *l >= level) {
+            self.open.pop();
+        }
+        self.open.push((level, heading.to_string()));
+    }
+}
+
+impl PartialEq for Document {
+    fn eq(&self, other: &Self) -> bool {
+        self.title == other.title && self.sections == other.sections
+    }
+}
+
+impl Eq for Document {}
 
 /// One section: a heading (none for the text before the first heading) and its blocks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,27 +129,40 @@ impl Section {
 
 impl Document {
     pub fn new(title: Option<String>) -> Self {
-        Document { title, sections: Vec::new() }
+        Document { title, sections: Vec::new(), outline: Outline::default() }
     }
 
-    /// Opens a new section; its path is computed from the open sections of lower level.
+    /// A document of these sections, as they are (their paths are not recomputed).
+    pub fn from_sections(title: Option<String>, sections: Vec<Section>) -> Self {
+        Document { title, sections, outline: Outline::default() }
+    }
+
+    /// Opens a new section; its path is computed from the open sections of lower level:
+    /// the enclosing sections are the nearest earlier one of strictly lower level, the
+    /// nearest earlier than that of lower level still, and so on. Constant time per
+    /// heading (amortized): the chain of open headings is kept, not searched for.
     pub fn push_heading(&mut self, level: u8, heading: String) {
         let level = level.clamp(1, 6);
-        let mut path: Vec<String> = Vec::new();
-        // The enclosing sections are the nearest earlier ones of strictly lower level.
-        let mut want = level;
-        for section in self.sections.iter().rev() {
-            if section.level > 0 && section.level < want {
-                path.push(section.heading.clone().unwrap_or_default());
-                want = section.level;
-                if want == 1 {
-                    break;
-                }
+        self.sync_outline();
+        self.outline.enter(level, &heading);
+        let path = self.outline.open.iter().map(|(_, h)| h.clone()).collect();
+        self.sections.push(Section { heading: Some(heading), level, path, blocks: Vec::new() });
+        self.outline.seen = self.sections.len();
+    }
+
+    /// Brings the chain of open headings up to date with `sections`, which callers may
+    /// have changed directly (the fields are public): sections appended are taken in,
+    /// and after sections were removed the chain is rebuilt from the start.
+    fn sync_outline(&mut self) {
+        if self.outline.seen > self.sections.len() {
+            self.outline = Outline::default();
+        }
+        for section in &self.sections[self.outline.seen..] {
+            if section.level > 0 {
+                self.outline.enter(section.level, section.heading.as_deref().unwrap_or_default());
             }
         }
-        path.reverse();
-        path.push(heading.clone());
-        self.sections.push(Section { heading: Some(heading), level, path, blocks: Vec::new() });
+        self.outline.seen = self.sections.len();
     }
 
     /// Appends a block to the current section, opening the untitled preamble if needed.
@@ -154,6 +199,8 @@ impl Document {
     /// Drops untitled sections that hold nothing.
     pub fn prune_empty_sections(&mut self) {
         self.sections.retain(|s| s.heading.is_some() || !s.blocks.is_empty());
+        // Only untitled sections went: the open headings are the same.
+        self.outline.seen = self.outline.seen.min(self.sections.len());
     }
 
     /// Markdown: ATX headings, `-`/`1.` lists indented two spaces a level, pipe tables.
@@ -259,6 +306,65 @@ mod tests {
         doc.push_heading(2, "Rights".into());
         let paths: Vec<_> = doc.sections.iter().map(|s| s.path.join(" > ")).collect();
         assert_eq!(paths, ["Policy", "Policy > Data", "Policy > Data > Cookies", "Policy > Rights"]);
+    }
+
+    /// The definition the chain of open headings must agree with: a walk back over
+    /// every earlier section (what `push_heading` did, in quadratic time).
+    fn walked_back_path(sections: &[Section], level: u8, heading: &str) -> Vec<String> {
+        let mut path = Vec::new();
+        let mut want = level;
+        for section in sections.iter().rev() {
+            if section.level > 0 && section.level < want {
+                path.push(section.heading.clone().unwrap_or_default());
+                want = section.level;
+            }
+        }
+        path.reverse();
+        path.push(heading.to_string());
+        path
+    }
+
+    #[test]
+    fn heading_paths_agree_with_the_walk_back_definition_on_any_level_sequence() {
+        let mut state = 0x2545_f491_u32;
+        let mut doc = Document::new(None);
+        for n in 0..3000 {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let level = (state % 6) as u8 + 1;
+            let heading = format!("h{n}");
+            let expected = walked_back_path(&doc.sections, level, &heading);
+            if n % 7 == 0 {
+                doc.push_block(Block::paragraph("text"));
+            }
+            doc.push_heading(level, heading);
+            assert_eq!(doc.sections.last().unwrap().path, expected, "heading {n}");
+        }
+    }
+
+    #[test]
+    fn heading_paths_stay_right_after_sections_are_changed_directly() {
+        let mut doc = Document::new(None);
+        doc.push_heading(1, "A".into());
+        doc.push_heading(2, "B".into());
+        // Appended by hand, then removed by hand: the next heading still sees them right.
+        doc.sections.push(Section {
+            heading: Some("C".into()),
+            level: 1,
+            path: vec!["C".into()],
+            blocks: vec![],
+        });
+        doc.push_heading(2, "D".into());
+        assert_eq!(doc.sections.last().unwrap().path, ["C", "D"]);
+        doc.sections.truncate(2);
+        doc.push_heading(3, "E".into());
+        assert_eq!(doc.sections.last().unwrap().path, ["A", "B", "E"]);
+        // A document read back from JSON keeps its outline too.
+        let mut back: Document = serde_json::from_str(&doc.to_json()).unwrap();
+        assert_eq!(back, doc);
+        back.push_heading(2, "F".into());
+        assert_eq!(back.sections.last().unwrap().path, ["A", "F"]);
     }
 
     #[test]

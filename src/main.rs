@@ -1,4 +1,5 @@
-//! The `policydiff` binary: parse the command line, run, map the outcome to an exit status.
+//! The `policydiff` binary: parse the command line, start the one async runtime of the
+//! process, run the command, map the outcome to an exit status.
 //!
 //! Lint allowances: none; clippy runs with `-D warnings` in CI.
 
@@ -6,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use policydiff::cli::Cli;
-use policydiff::exit_codes;
+use policydiff::{commands, config, exit_codes};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -18,7 +19,8 @@ fn main() -> ExitCode {
             return ExitCode::from(status);
         }
     };
-    policydiff::cli::init_logging(&cli.global);
+    let config = cli.global.config();
+    config::init_logging(&config);
     // A bug must still end as one line and status 2, not a backtrace.
     std::panic::set_hook(Box::new(|info| {
         let what = info
@@ -30,7 +32,15 @@ fn main() -> ExitCode {
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!("policydiff: internal error: {what}{at}; please report it");
     }));
-    match std::panic::catch_unwind(|| policydiff::cli::run(cli)) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("policydiff: cannot start the async runtime: {e}");
+            return ExitCode::from(exit_codes::ERROR);
+        }
+    };
+    let outcome = std::panic::catch_unwind(|| runtime.block_on(commands::run(cli.command, &config)));
+    match outcome {
         Ok(Ok(status)) => ExitCode::from(status),
         Ok(Err(err)) => {
             eprintln!("policydiff: {err}");

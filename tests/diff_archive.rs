@@ -152,3 +152,18 @@ fn bundled_snapshots_diff_offline_across_the_policy_s_move_to_a_new_url() {
     assert!(found.iter().any(|(k, _, new)| k == "added" && new.contains("Sparks")), "{found:?}");
     assert!(found.iter().any(|(k, old, _)| k == "removed" && old.contains("Campbell")), "{found:?}");
 }
+
+#[test]
+fn diff_url_from_to_asks_the_cdx_server_once() {
+    let a = archive();
+    let s = StandIn::start(move |r| a.answer(r));
+    let store = tempfile::tempdir().unwrap();
+    let o = policydiff(
+        store.path(),
+        &s.base,
+        &[],
+        &["diff", URL, "--from", "2017", "--to", "2019", "--format", "json"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(s.cdx_requests().len(), 1, "both sides resolve from one listing");
+}

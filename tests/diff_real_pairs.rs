@@ -16,6 +16,7 @@ fn pair(old: &str, new: &str) -> (String, String, policydiff::diff::DocumentDiff
         url: None,
         timestamp: None,
         title: doc.title.clone(),
+        ..Default::default()
     };
     let d = diff(&a, &b);
     let (oi, ni) = (info(old, &a), info(new, &b));
@@ -51,7 +52,7 @@ fn wechat_privacy_policy_adds_the_united_states() {
     insta::assert_snapshot!("wechat_pp_terminal", term);
     insta::assert_snapshot!("wechat_pp_markdown", md);
     // The JSON report of a small real edit, byte for byte as `--format json` writes it.
-    let info = |s: &str| SourceInfo { source: s.into(), url: None, timestamp: None, title: None };
+    let info = |s: &str| SourceInfo { source: s.into(), ..Default::default() };
     insta::assert_snapshot!("wechat_pp_json", report::json::render(&d, &info("old.md"), &info("new.md")));
 }
 

@@ -12,6 +12,7 @@ pub fn policydiff_json(old: &Document, new: &Document) -> Option<Value> {
         url: None,
         timestamp: None,
         title: doc.title.clone(),
+        ..Default::default()
     };
     let diff = policydiff::diff::diff(old, new);
     let json = policydiff::report::json::render(&diff, &info("old.md", old), &info("new.md", new));

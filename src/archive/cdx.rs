@@ -4,6 +4,8 @@
 //! Real answers are not always well formed (a row cut short, a timestamp with month
 //! `00`, a data URI where a URL key should be): such rows are skipped with a warning;
 //! an answer with no readable row at all is an error. Nothing here panics on input.
+//! Control characters (ESC, C1, …) in the server's fields never pass through raw: they
+//! are percent-encoded in `original` and replaced in `mimetype` and in warnings.
 
 use serde::{Deserialize, Serialize};
 
@@ -226,19 +228,54 @@ fn capture_from_fields(urlkey: &str, f: &[String; 6]) -> Result<Capture, String>
     }
     Ok(Capture {
         timestamp: ts.clone(),
-        original: original.clone(),
-        mimetype: mimetype.clone(),
+        original: encode_controls(original),
+        mimetype: mimetype.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect(),
         status,
         digest: digest.clone(),
         length: length.parse().ok(),
     })
 }
 
+/// A URL with its control characters percent-encoded (as a browser would send them).
+fn encode_controls(url: &str) -> String {
+    if !url.chars().any(char::is_control) {
+        return url.to_string();
+    }
+    let mut out = String::with_capacity(url.len() + 8);
+    for c in url.chars() {
+        if c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Server text for a warning: at most 80 characters, control characters escaped.
 fn shorten(s: &str) -> String {
+    let mut out: String = s.chars().take(80).flat_map(char::escape_default_controls).collect();
     if s.chars().count() > 80 {
-        format!("{}…", s.chars().take(80).collect::<String>())
-    } else {
-        s.to_string()
+        out.push('…');
+    }
+    out
+}
+
+/// `char::escape_default` for control characters only.
+trait EscapeControls {
+    fn escape_default_controls(self) -> Box<dyn Iterator<Item = char>>;
+}
+
+impl EscapeControls for char {
+    fn escape_default_controls(self) -> Box<dyn Iterator<Item = char>> {
+        if self.is_control() {
+            Box::new(self.escape_unicode())
+        } else {
+            Box::new(std::iter::once(self))
+        }
     }
 }
 
@@ -294,6 +331,18 @@ mod tests {
         let page = parse(body).unwrap();
         assert_eq!(page.captures.len(), 1);
         assert_eq!(page.resume_key.as_deref(), Some("com%2Ccnn%29%2F+2001041400593%3A"));
+    }
+
+    #[test]
+    fn control_characters_in_fields_never_pass_through_raw() {
+        let body = r#"[["urlkey","timestamp","original","mimetype","statuscode","digest","length"],
+["com,example)/","20180101000000","https://example.com/a\u001b[2J","text/html\u001b]52;c;eA==\u0007","200","AAAA","1"],
+["com,example)/","2018\u001b[31m","https://example.com/","text/html","200","AAAA","1"]]"#;
+        let page = parse(body.as_bytes()).unwrap();
+        assert_eq!(page.captures[0].original, "https://example.com/a%1B[2J");
+        assert_eq!(page.captures[0].mimetype, "text/html\u{FFFD}]52;c;eA==\u{FFFD}");
+        assert_eq!(page.skipped.len(), 1);
+        assert!(!page.skipped[0].contains('\u{1b}'), "{:?}", page.skipped[0]);
     }
 
     #[test]

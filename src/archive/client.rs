@@ -1,6 +1,10 @@
 //! HTTP to the archive: every request goes through [`Client::get`], which applies the
 //! [`Etiquette`] (rate limit per class, the 429 pause, retries with backoff) and reads
-//! the whole body, refusing one shorter than its `Content-Length`.
+//! the whole body within the time limit, refusing one shorter than its
+//! `Content-Length`, and failing one larger than the size limit (compressed or
+//! decompressed) as soon as it is seen: nothing the network sends can grow without end.
+//!
+//! Error lines stay one short line: URLs and server text in them are clipped.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
@@ -9,8 +13,17 @@ use std::sync::Arc;
 use reqwest::header::{HeaderMap, ACCEPT_ENCODING, CONTENT_LENGTH, LOCATION, RETRY_AFTER};
 
 use super::cdx::{self, Capture, Query};
+use super::clip;
 use super::etiquette::{Etiquette, RequestClass};
 use crate::error::{Error, Result};
+
+/// The longest URL (or other server-supplied text) quoted in an error line.
+const QUOTED: usize = 200;
+
+/// A one-line archive error about `url`, both parts clipped.
+fn fail(url: &str, message: impl AsRef<str>) -> Error {
+    Error::archive(clip(url, QUOTED), clip(message.as_ref(), 2 * QUOTED))
+}
 
 /// Archived redirects and closest-capture redirects followed for one fetch, at most.
 pub const MAX_HOPS: usize = 10;
@@ -24,6 +37,8 @@ pub const USER_AGENT: &str =
 pub struct Client {
     http: reqwest::Client,
     base: String,
+    /// `host[:port]` of the base: the etiquette's clocks are kept per archive host.
+    host: String,
     etiquette: Arc<Etiquette>,
 }
 
@@ -90,11 +105,23 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             // Bodies are decoded here, after sniffing, because of the archive's gzip quirk.
             .no_gzip()
-            .timeout(etiquette.limits.timeout)
+            // The time limit of a whole request, body included, is kept in `send_once`.
             .connect_timeout(etiquette.limits.timeout)
             .build()
-            .map_err(|e| Error::archive(base, format!("cannot start the HTTP client: {e}")))?;
-        Ok(Client { http, base: base.trim_end_matches('/').to_string(), etiquette })
+            .map_err(|e| fail(base, format!("cannot start the HTTP client: {e}")))?;
+        let base = base.trim_end_matches('/').to_string();
+        let host = reqwest::Url::parse(&base)
+            .ok()
+            .and_then(|u| {
+                Some(format!("{}{}", u.host_str()?, u.port().map_or(String::new(), |p| format!(":{p}"))))
+            })
+            .unwrap_or_else(|| base.clone());
+        Ok(Client { http, base, host, etiquette })
+    }
+
+    /// `host[:port]` of the archive this client talks to.
+    pub fn host(&self) -> &str {
+        &self.host
     }
 
     pub fn etiquette(&self) -> &Arc<Etiquette> {
@@ -102,7 +129,8 @@ impl Client {
     }
 
     /// GET with the etiquette: waits for the class's rate limit, honours 429 with a
-    /// pause every task observes, retries 5xx/timeouts/resets/short bodies with
+    /// pause every task observes (a `Retry-After` longer than the longest pause fails at
+    /// once), retries 5xx/timeouts/resets/short bodies (and empty capture bodies) with
     /// exponential backoff, up to the configured number of tries. `about` names the
     /// user's URL in errors.
     pub async fn get(&self, class: RequestClass, url: &str, about: &str) -> Result<Answer> {
@@ -110,30 +138,52 @@ impl Client {
         let mut tries = 0;
         loop {
             tries += 1;
-            self.etiquette.acquire(class).await;
-            tracing::debug!("GET {url}");
+            self.etiquette.acquire(&self.host, class).await;
+            tracing::debug!("GET {}", clip(url, QUOTED));
             let reason = match self.send_once(url, about).await? {
                 Attempt::Done(answer) if answer.status == 429 => {
-                    let wait = retry_after(&answer.headers).unwrap_or(limits.rate_limit_wait);
+                    let asked = retry_after(&answer.headers);
+                    if let Some(asked) = asked.filter(|w| *w > limits.max_pause) {
+                        // Other runs sharing the store hold off too, for the longest pause.
+                        self.etiquette.pause(&self.host, asked).await;
+                        return Err(fail(
+                            about,
+                            format!(
+                                "the archive asks us to wait {} (429, Retry-After), longer than the {} this tool waits (POLICYDIFF_MAX_PAUSE_MS); try again later",
+                                human_duration(asked),
+                                human_duration(limits.max_pause)
+                            ),
+                        ));
+                    }
                     if tries >= limits.max_tries {
-                        return Err(Error::archive(
+                        return Err(fail(
                             about,
                             format!("the archive is still rate limiting us (429) after {tries} tries; try again later"),
                         ));
                     }
-                    self.etiquette.pause(wait).await;
+                    self.etiquette.pause(&self.host, asked.unwrap_or(limits.rate_limit_wait)).await;
                     continue;
                 }
                 Attempt::Done(answer) if answer.status >= 500 => {
                     format!("the archive answered {}", answer.status)
                 }
+                // An empty body is not a capture (a CDX answer may be empty: no rows).
+                Attempt::Done(answer)
+                    if class == RequestClass::Capture
+                        && (200..300).contains(&answer.status)
+                        && answer.body.is_empty() =>
+                {
+                    format!("the archive answered {} with an empty body", answer.status)
+                }
                 Attempt::Done(answer) => return Ok(answer),
                 Attempt::Transient(reason) => reason,
             };
             if tries >= limits.max_tries {
-                return Err(Error::archive(
+                return Err(fail(
                     about,
-                    format!("archive unreachable after {tries} tries ({reason}); try again later"),
+                    format!(
+                        "no complete answer from the archive after {tries} tries ({reason}); try again later"
+                    ),
                 ));
             }
             let delay = limits.backoff(tries);
@@ -142,31 +192,64 @@ impl Client {
         }
     }
 
+    /// One request, its body read to the end within the time limit and the size limit.
     async fn send_once(&self, url: &str, about: &str) -> Result<Attempt> {
-        let resp = match self.http.get(url).header(ACCEPT_ENCODING, "identity").send().await {
-            Ok(r) => r,
-            Err(e) if e.is_builder() => {
-                return Err(Error::archive(about, format!("not a valid request URL: {e}")))
+        let limits = &self.etiquette.limits;
+        let deadline = tokio::time::Instant::now() + limits.timeout;
+        let limit = format!("{:.1} s", limits.timeout.as_secs_f64());
+        let request = self.http.get(url).header(ACCEPT_ENCODING, "identity").send();
+        let mut resp = match tokio::time::timeout_at(deadline, request).await {
+            Err(_) => return Ok(Attempt::Transient(format!("timed out: no answer within {limit}"))),
+            Ok(Err(e)) if e.is_builder() => {
+                return Err(fail(about, format!("not a valid request URL ({})", innermost(&e))))
             }
-            Err(e) => return Ok(Attempt::Transient(describe(&e))),
+            Ok(Err(e)) => return Ok(Attempt::Transient(describe(&e))),
+            Ok(Ok(r)) => r,
         };
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let promised =
-            headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<usize>().ok());
-        let body = match resp.bytes().await {
-            Ok(b) => b.to_vec(),
-            Err(e) => return Ok(Attempt::Transient(format!("the body was cut short ({})", describe(&e)))),
-        };
+        let promised = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
+        let max = limits.max_body;
+        if promised.is_some_and(|n| n > max) {
+            return Err(fail(about, too_large("announces an answer of", max)));
+        }
+        let mut body = Vec::with_capacity(promised.unwrap_or(0) as usize);
+        loop {
+            let chunk = match tokio::time::timeout_at(deadline, resp.chunk()).await {
+                Err(_) => {
+                    return Ok(Attempt::Transient(format!(
+                        "timed out: the body was not complete within {limit} ({} bytes came)",
+                        body.len()
+                    )))
+                }
+                Ok(Err(e)) => {
+                    return Ok(Attempt::Transient(format!("the body was cut short ({})", describe(&e))))
+                }
+                Ok(Ok(None)) => break,
+                Ok(Ok(Some(chunk))) => chunk,
+            };
+            if (body.len() + chunk.len()) as u64 > max {
+                return Err(fail(about, too_large("sent an answer of", max)));
+            }
+            body.extend_from_slice(&chunk);
+        }
         if let Some(n) = promised {
-            if body.len() < n {
+            if (body.len() as u64) < n {
                 return Ok(Attempt::Transient(format!(
                     "the body was cut short ({} of {n} bytes)",
                     body.len()
                 )));
             }
         }
-        let (body, gzip_decoded) = decode_body(&headers, body);
+        let (body, gzip_decoded) = match decode_body(&headers, body, max) {
+            Ok(decoded) => decoded,
+            Err(BodyError::TooLarge) => {
+                return Err(fail(about, too_large("sent a body that inflates to", max)))
+            }
+            Err(BodyError::Truncated) => {
+                return Ok(Attempt::Transient("the body was cut short (its gzip stream ends early)".into()))
+            }
+        };
         Ok(Attempt::Done(Answer { status, headers, body, gzip_decoded }))
     }
 
@@ -182,7 +265,7 @@ impl Client {
         let mut resume: Option<String> = None;
         for _page in 0..10_000 {
             let mut request = reqwest::Url::parse(&format!("{}/cdx/search/cdx", self.base))
-                .map_err(|e| Error::archive(&self.base, format!("not a valid archive URL: {e}")))?;
+                .map_err(|e| fail(&self.base, format!("not a valid archive URL: {e}")))?;
             {
                 let mut q = request.query_pairs_mut();
                 q.append_pair("url", url);
@@ -195,15 +278,12 @@ impl Client {
             }
             let answer = self.get(RequestClass::Cdx, request.as_str(), url).await?;
             if let Some(why) = blocked(&answer) {
-                return Err(Error::archive(url, why));
+                return Err(fail(url, why));
             }
             if answer.status != 200 {
-                return Err(Error::archive(
-                    url,
-                    format!("the archive's capture search answered {}", answer.status),
-                ));
+                return Err(fail(url, format!("the archive's capture search answered {}", answer.status)));
             }
-            let page = cdx::parse(&answer.body).map_err(|e| Error::archive(url, e.to_string()))?;
+            let page = cdx::parse(&answer.body).map_err(|e| fail(url, e.to_string()))?;
             for c in page.captures {
                 // Pages can overlap; a row is listed once.
                 if seen.insert((c.timestamp.clone(), c.digest.clone(), c.original.clone())) {
@@ -230,23 +310,25 @@ impl Client {
         let mut hops = Vec::new();
         let mut visited = HashSet::new();
         loop {
-            let archive_url = format!("{}/web/{}id_/{}", self.base, current.0, current.1);
+            let archive_url = self.capture_url(&current.0, &current.1).ok_or_else(|| {
+                fail(url, format!("cannot make an archive request of the capture's URL {}", current.1))
+            })?;
             if !visited.insert(archive_url.clone()) {
-                return Err(Error::archive(
+                return Err(fail(
                     url,
-                    format!("the archived redirects at {timestamp} loop (back to {})", current.1),
+                    format!(
+                        "the archived redirects at {timestamp} loop (back to {})",
+                        clip(&current.1, QUOTED)
+                    ),
                 ));
             }
             if hops.len() >= MAX_HOPS {
-                return Err(Error::archive(
-                    url,
-                    format!("more than {MAX_HOPS} archived redirects at {timestamp}"),
-                ));
+                return Err(fail(url, format!("more than {MAX_HOPS} archived redirects at {timestamp}")));
             }
             hops.push(archive_url.clone());
             let answer = self.get(RequestClass::Capture, &archive_url, url).await?;
             if let Some(why) = blocked(&answer) {
-                return Err(Error::archive(url, why));
+                return Err(fail(url, why));
             }
             match answer.status {
                 200..=299 => {
@@ -273,31 +355,53 @@ impl Client {
                     });
                 }
                 300..=399 => {
-                    let location =
-                        answer.headers.get(LOCATION).and_then(|v| v.to_str().ok()).ok_or_else(|| {
-                            Error::archive(url, "the archive answered a redirect without Location")
-                        })?;
+                    let location = answer
+                        .headers
+                        .get(LOCATION)
+                        .and_then(|v| v.to_str().ok())
+                        .ok_or_else(|| fail(url, "the archive answered a redirect without Location"))?;
                     current = self.within_archive(&archive_url, location).ok_or_else(|| {
-                        Error::archive(
+                        fail(
                             url,
-                            format!("the archived redirect leads out of the archive, to {location}"),
+                            format!(
+                                "the archived redirect leads out of the archive, to {}",
+                                clip(location, QUOTED)
+                            ),
                         )
                     })?;
                 }
                 404 if !answer.headers.contains_key("memento-datetime") => {
-                    return Err(Error::archive(
+                    return Err(fail(
                         url,
                         "the Wayback Machine has not archived this URL (check it with `policydiff captures`)",
                     ));
                 }
                 status => {
-                    return Err(Error::archive(
+                    return Err(fail(
                         url,
                         format!("the archive answered {status} for the capture at {timestamp}"),
                     ))
                 }
             }
         }
+    }
+
+    /// `{base}/web/{timestamp}id_/{original}`, with `original`'s dot segments resolved
+    /// inside it first: `..` in a URL from the archive never climbs out of
+    /// `/web/<ts>id_/`. `None` when the request would still leave that prefix.
+    fn capture_url(&self, timestamp: &str, original: &str) -> Option<String> {
+        let parsed = reqwest::Url::parse(original)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .or_else(|| reqwest::Url::parse(&format!("http://{original}")).ok());
+        let original = parsed.map_or_else(|| original.to_string(), |u| u.to_string());
+        let candidate = format!("{}/web/{timestamp}id_/{original}", self.base);
+        let prefix = format!(
+            "{}/web/{timestamp}id_/",
+            reqwest::Url::parse(&self.base).ok()?.path().trim_end_matches('/')
+        );
+        let request = reqwest::Url::parse(&candidate).ok()?;
+        request.path().starts_with(&prefix).then_some(candidate)
     }
 
     /// `(timestamp, url)` of a redirect target inside the archive, or `None`.
@@ -355,13 +459,27 @@ fn blocked(answer: &Answer) -> Option<String> {
     None
 }
 
+/// Why a body read whole cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyError {
+    /// It decompresses to more than the size limit.
+    TooLarge,
+    /// Its gzip stream ends before its end: the body was cut short.
+    Truncated,
+}
+
 /// The archive's gzip quirk: bodies labelled gzip that are not, and gzip bodies with no
-/// label. The bytes decide: gzip magic and a clean decode, or the bytes as they came.
-pub fn decode_body(headers: &HeaderMap, body: Vec<u8>) -> (Vec<u8>, bool) {
+/// label. The bytes decide: gzip magic and a clean decode, or the bytes as they came. A
+/// gzip stream that ends early is a cut body; one that inflates to more than `max`
+/// bytes is refused (it is decoded at most `max + 1` bytes far, never further).
+pub fn decode_body(headers: &HeaderMap, body: Vec<u8>, max: u64) -> Result<(Vec<u8>, bool), BodyError> {
     if body.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(body.len() * 4);
-        match flate2::read::MultiGzDecoder::new(&body[..]).read_to_end(&mut out) {
-            Ok(_) => return (out, true),
+        let mut out = Vec::with_capacity(body.len().saturating_mul(4).min(max as usize));
+        let decoder = flate2::read::MultiGzDecoder::new(&body[..]);
+        match decoder.take(max.saturating_add(1)).read_to_end(&mut out) {
+            Ok(_) if out.len() as u64 > max => return Err(BodyError::TooLarge),
+            Ok(_) => return Ok((out, true)),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Err(BodyError::Truncated),
             Err(e) => tracing::warn!("a body starts like gzip but does not decode ({e}); kept as it came"),
         }
     } else if headers
@@ -371,17 +489,55 @@ pub fn decode_body(headers: &HeaderMap, body: Vec<u8>) -> (Vec<u8>, bool) {
     {
         tracing::debug!("a body labelled gzip is not gzip; kept as it came");
     }
-    (body, false)
+    Ok((body, false))
 }
 
+/// The error for a body over the size limit.
+fn too_large(what: &str, max: u64) -> String {
+    format!(
+        "the archive {what} more than {} (the limit, POLICYDIFF_MAX_BODY_MB); nothing stored",
+        human_bytes(max)
+    )
+}
+
+fn human_bytes(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{:.0} MB", n as f64 / 1048576.0)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// `12 s`, `5 min`, `2.0 h`, `31.7 years`: how long a wait is, for a person.
+fn human_duration(d: std::time::Duration) -> String {
+    let s = d.as_secs_f64();
+    match s {
+        s if s >= 365.25 * 86400.0 => format!("{:.1} years", s / (365.25 * 86400.0)),
+        s if s >= 2.0 * 86400.0 => format!("{:.1} days", s / 86400.0),
+        s if s >= 2.0 * 3600.0 => format!("{:.1} h", s / 3600.0),
+        s if s >= 120.0 => format!("{:.0} min", s / 60.0),
+        s => format!("{s:.0} s"),
+    }
+}
+
+/// `Retry-After` as seconds or an HTTP date, however long it asks for.
 fn retry_after(headers: &HeaderMap) -> Option<std::time::Duration> {
     let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = v.parse::<u64>() {
-        return Some(std::time::Duration::from_secs(secs.min(3600)));
+        return Some(std::time::Duration::from_secs(secs));
     }
     let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    let secs = (when.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_milliseconds().clamp(0, 3_600_000);
-    Some(std::time::Duration::from_millis(secs as u64))
+    let ms = (when.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_milliseconds().max(0);
+    Some(std::time::Duration::from_millis(ms as u64))
+}
+
+/// The innermost cause says what happened ("connection reset", "unexpected EOF").
+fn innermost(e: &reqwest::Error) -> String {
+    let mut source: &dyn std::error::Error = e;
+    while let Some(s) = source.source() {
+        source = s;
+    }
+    clip(&source.to_string(), QUOTED).into_owned()
 }
 
 fn describe(e: &reqwest::Error) -> String {
@@ -392,12 +548,7 @@ fn describe(e: &reqwest::Error) -> String {
     } else {
         "connection failed"
     };
-    // The innermost cause says what happened ("connection reset", "unexpected EOF").
-    let mut source: &dyn std::error::Error = e;
-    while let Some(s) = source.source() {
-        source = s;
-    }
-    format!("{kind}: {source}")
+    format!("{kind}: {}", innermost(e))
 }
 
 #[cfg(test)]
@@ -408,12 +559,51 @@ mod tests {
     fn gzip_is_decided_by_the_bytes_not_the_label() {
         let mut labelled = HeaderMap::new();
         labelled.insert(reqwest::header::CONTENT_ENCODING, "gzip".parse().unwrap());
-        let (b, d) = decode_body(&labelled, b"<html>plain</html>".to_vec());
+        let (b, d) = decode_body(&labelled, b"<html>plain</html>".to_vec(), 1000).unwrap();
         assert_eq!((b.as_slice(), d), (&b"<html>plain</html>"[..], false));
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        std::io::Write::write_all(&mut gz, b"<html>zipped</html>").unwrap();
-        let (b, d) = decode_body(&HeaderMap::new(), gz.finish().unwrap());
+        let (b, d) = decode_body(&HeaderMap::new(), gzip(b"<html>zipped</html>"), 1000).unwrap();
         assert_eq!((b.as_slice(), d), (&b"<html>zipped</html>"[..], true));
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, bytes).unwrap();
+        gz.finish().unwrap()
+    }
+
+    #[test]
+    fn a_gzip_body_inflating_past_the_limit_is_refused_without_inflating_it_all() {
+        let bomb = gzip(&vec![b'a'; 10 << 20]);
+        assert!(bomb.len() < 100_000);
+        assert_eq!(decode_body(&HeaderMap::new(), bomb.clone(), 1 << 20), Err(BodyError::TooLarge));
+        assert_eq!(decode_body(&HeaderMap::new(), bomb, 10 << 20).map(|(b, _)| b.len()), Ok(10 << 20));
+    }
+
+    #[test]
+    fn a_gzip_stream_that_ends_early_is_a_cut_body() {
+        let whole = gzip(b"<html>a page long enough to be cut somewhere in its middle</html>");
+        let cut = whole[..whole.len() - 12].to_vec();
+        assert_eq!(decode_body(&HeaderMap::new(), cut, 1000), Err(BodyError::Truncated));
+    }
+
+    #[test]
+    fn dot_segments_in_a_capture_url_stay_below_the_raw_prefix() {
+        let c = Client::with_etiquette("http://127.0.0.1:9", Arc::new(Etiquette::new(Default::default())))
+            .unwrap();
+        let u = c.capture_url("20200101000000", "http://a.com/x/../../../y").unwrap();
+        assert_eq!(u, "http://127.0.0.1:9/web/20200101000000id_/http://a.com/y");
+        let u = c.capture_url("20200101000000", "a.com/%2e%2e/%2E%2E/p").unwrap();
+        assert_eq!(u, "http://127.0.0.1:9/web/20200101000000id_/http://a.com/p");
+        let request = reqwest::Url::parse(&u).unwrap();
+        assert!(request.path().starts_with("/web/20200101000000id_/"), "{request}");
+    }
+
+    #[test]
+    fn waits_are_said_in_human_units() {
+        use std::time::Duration;
+        assert_eq!(human_duration(Duration::from_secs(1_000_000_000)), "31.7 years");
+        assert_eq!(human_duration(Duration::from_secs(300)), "5 min");
+        assert_eq!(human_duration(Duration::from_secs(12)), "12 s");
     }
 
     #[test]

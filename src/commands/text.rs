@@ -1,24 +1,29 @@
 //! `policydiff text SOURCE...`: the normalized policy of each SOURCE.
 
-use std::io::Write;
+use crate::cli::{TextArgs, TextFormat};
+use crate::config::Config;
+use crate::error::Result;
+use crate::{exit_codes, output};
 
-use crate::cli::{Config, TextArgs, TextFormat};
-use crate::error::{Error, Result};
-use crate::exit_codes;
-use crate::source;
-
-pub fn run(args: &TextArgs, config: &Config) -> Result<u8> {
+pub async fn run(args: &TextArgs, config: &Config) -> Result<u8> {
+    let acquirer = config.acquirer()?;
     // Load everything first, so a bad SOURCE fails before anything is printed.
-    let loaded = args.sources.iter().map(|s| source::load(s, config)).collect::<Result<Vec<_>>>()?;
+    let mut loaded = Vec::with_capacity(args.sources.len());
+    for source in &args.sources {
+        loaded.push(acquirer.load(source).await?);
+    }
     let many = loaded.len() > 1;
-    let mut out = std::io::stdout().lock();
     let mut text = String::new();
     if args.format == TextFormat::Json {
-        let docs: Vec<_> =
-            loaded.iter().map(|l| serde_json::json!({"source": l.info, "document": l.document})).collect();
+        let docs: Vec<_> = loaded
+            .iter()
+            .map(|l| {
+                let source = crate::report::wire::Source::from(&l.info);
+                serde_json::json!({"source": source, "document": l.document})
+            })
+            .collect();
         let value = if many { serde_json::Value::Array(docs) } else { docs[0].clone() };
-        text = serde_json::to_string_pretty(&value).unwrap_or_default();
-        text.push('\n');
+        text = crate::report::json::to_pretty(&value);
     } else {
         for (i, l) in loaded.iter().enumerate() {
             if many {
@@ -40,10 +45,6 @@ pub fn run(args: &TextArgs, config: &Config) -> Result<u8> {
             }
         }
     }
-    match out.write_all(text.as_bytes()) {
-        Ok(()) => Ok(exit_codes::SUCCESS),
-        // A closed pipe (`| head`) is not an error worth a message.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(exit_codes::SUCCESS),
-        Err(e) => Err(Error::Usage(format!("writing output: {e}"))),
-    }
+    output::emit(&text, None)?;
+    Ok(exit_codes::SUCCESS)
 }

@@ -67,6 +67,12 @@ impl CaptureRef {
         }
     }
 
+    /// The Wayback Machine's own view of the capture: `<wayback>/web/<timestamp>/<url>`.
+    pub fn view_url(&self) -> Option<String> {
+        let ts = self.timestamp.as_deref()?;
+        self.memento.as_ref().map(|m| m.replacen(&format!("/{ts}id_/"), &format!("/{ts}/"), 1))
+    }
+
     /// A version the user has as a file (or names as `URL@DATE`).
     pub fn local(name: &str) -> CaptureRef {
         CaptureRef { label: name.to_string(), ..CaptureRef::default() }

@@ -21,6 +21,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 
 use crate::document::Document;
 use crate::error::{Error, Result};
+use crate::history::CaptureRef;
 
 /// The database's file name inside the store.
 pub const FILE_NAME: &str = "policydiff.db";
@@ -57,10 +58,13 @@ const MIGRATIONS: &[&str] = &[
         captures INTEGER NOT NULL,
         title TEXT,
         stated_date TEXT,
-        -- SHA-1 (base32) of the capture that first showed it
-        digest TEXT,
-        -- 'archive' or 'live'
+        -- the earlier version whose text this one is again
+        same_as INTEGER,
+        -- 'archive' or 'live': where it was seen first
         origin TEXT NOT NULL,
+        -- the first and last capture showing it (JSON: label, timestamp, digest, memento)
+        first_capture TEXT NOT NULL,
+        last_capture TEXT NOT NULL,
         -- the normalized policy, as JSON
         document TEXT NOT NULL,
         UNIQUE (watch_id, idx)
@@ -158,8 +162,10 @@ pub struct Version {
     pub captures: i64,
     pub title: Option<String>,
     pub stated_date: Option<String>,
-    pub digest: Option<String>,
+    pub same_as: Option<i64>,
     pub origin: Origin,
+    pub first: CaptureRef,
+    pub last: CaptureRef,
     pub document: Document,
 }
 
@@ -223,9 +229,9 @@ pub struct Notification {
 pub struct CheckRecord {
     /// The newest capture timestamp seen in the listing.
     pub last_capture: Option<String>,
-    /// The newest recorded version was seen again, up to this timestamp, in this many
+    /// The newest recorded version was seen again: up to this capture, in this many
     /// more captures.
-    pub extend_last: Option<(String, i64)>,
+    pub extend_last: Option<(CaptureRef, i64)>,
     pub versions: Vec<Version>,
     pub steps: Vec<NewStep>,
     /// New validators of the live page (`None`: keep the old ones).
@@ -428,6 +434,14 @@ impl Db {
             .and_then(|v| v.transpose().map_err(|m| Error::store(&self.path, m)))
     }
 
+    /// When the newest recorded version of a watch was last seen; `None` before its
+    /// baseline. Cheap: no document is read.
+    pub fn last_seen(&self, watch_id: i64) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT max(last_seen) FROM versions WHERE watch_id = ?1", [watch_id], |r| r.get(0))
+            .map_err(|e| self.error(e))
+    }
+
     /// Every recorded version of a watch, oldest first.
     pub fn versions(&self, watch_id: i64) -> Result<Vec<Version>> {
         let mut stmt = self
@@ -474,20 +488,20 @@ impl Db {
             )
             .map_err(err)?;
         }
-        if let Some((last_seen, more)) = &record.extend_last {
+        let json = |v: &dyn erased::Json| v.json().map_err(|e| Error::store(&path, e.to_string()));
+        if let Some((last, more)) = &record.extend_last {
             tx.execute(
-                "UPDATE versions SET last_seen = max(last_seen, ?2), captures = captures + ?3
+                "UPDATE versions SET last_seen = ?2, last_capture = ?3, captures = captures + ?4
                  WHERE watch_id = ?1 AND idx = (SELECT max(idx) FROM versions WHERE watch_id = ?1)",
-                params![watch_id, last_seen, more],
+                params![watch_id, last.label, json(last)?, more],
             )
             .map_err(err)?;
         }
         for v in &record.versions {
-            let document =
-                serde_json::to_string(&v.document).map_err(|e| Error::store(&path, e.to_string()))?;
             tx.execute(
-                "INSERT INTO versions (watch_id, idx, first_seen, last_seen, captures, title, stated_date, digest, origin, document)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO versions (watch_id, idx, first_seen, last_seen, captures, title, stated_date,
+                    same_as, origin, first_capture, last_capture, document)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     watch_id,
                     v.index,
@@ -496,9 +510,11 @@ impl Db {
                     v.captures,
                     v.title,
                     v.stated_date,
-                    v.digest,
+                    v.same_as,
                     v.origin.as_str(),
-                    document
+                    json(&v.first)?,
+                    json(&v.last)?,
+                    json(&v.document)?
                 ],
             )
             .map_err(err)?;
@@ -602,15 +618,21 @@ fn read_watch(r: &rusqlite::Row<'_>) -> rusqlite::Result<Watch> {
 }
 
 const VERSION_COLUMNS: &str =
-    "idx, first_seen, last_seen, captures, title, stated_date, digest, origin, document";
+    "idx, first_seen, last_seen, captures, title, stated_date, same_as, origin, first_capture, last_capture, document";
 
-/// A version row; its document JSON is checked here (the outer error is SQLite's).
+/// A version row; its JSON columns are read here (the outer error is SQLite's).
 fn read_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Result<Version, String>> {
-    let document: String = r.get(8)?;
+    fn parse<T: serde::de::DeserializeOwned>(text: &str) -> std::result::Result<T, String> {
+        serde_json::from_str(text).map_err(|e| format!("a recorded version is unreadable: {e}"))
+    }
     let origin: String = r.get(7)?;
-    let document = match serde_json::from_str::<Document>(&document) {
-        Ok(d) => d,
-        Err(e) => return Ok(Err(format!("a recorded version's document is unreadable: {e}"))),
+    let (first, last, document): (String, String, String) = (r.get(8)?, r.get(9)?, r.get(10)?);
+    let read = || -> std::result::Result<(CaptureRef, CaptureRef, Document), String> {
+        Ok((parse(&first)?, parse(&last)?, parse(&document)?))
+    };
+    let (first, last, document) = match read() {
+        Ok(parts) => parts,
+        Err(e) => return Ok(Err(e)),
     };
     Ok(Ok(Version {
         index: r.get(0)?,
@@ -619,10 +641,24 @@ fn read_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Result<V
         captures: r.get(3)?,
         title: r.get(4)?,
         stated_date: r.get(5)?,
-        digest: r.get(6)?,
+        same_as: r.get(6)?,
         origin: if origin == "live" { Origin::Live } else { Origin::Archive },
+        first,
+        last,
         document,
     }))
+}
+
+/// Values stored as JSON text.
+mod erased {
+    pub trait Json {
+        fn json(&self) -> serde_json::Result<String>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> serde_json::Result<String> {
+            serde_json::to_string(self)
+        }
+    }
 }
 
 fn db_err(path: &Path, e: rusqlite::Error) -> Error {
@@ -742,8 +778,10 @@ mod tests {
             captures: 1,
             title: Some("Privacy Policy".into()),
             stated_date: None,
-            digest: Some(format!("D{index}")),
+            same_as: None,
             origin: Origin::Archive,
+            first: CaptureRef::archived("https://web.archive.org", "https://a.example/privacy", ts, None),
+            last: CaptureRef::archived("https://web.archive.org", "https://a.example/privacy", ts, None),
             document: doc(text),
         }
     }

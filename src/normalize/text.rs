@@ -65,7 +65,9 @@ pub fn is_clean(s: &str) -> bool {
 
 /// Appends `s` to `buf` collapsing white space across the boundary.
 pub fn push_collapsed(buf: &mut String, s: &str) {
-    if s.is_ascii() {
+    // A vertical tab is white space (`is_space`) but not ASCII white space to
+    // `split_ascii_whitespace`: such text takes the slow path (found by fuzzing).
+    if s.is_ascii() && !s.as_bytes().contains(&0x0B) {
         // Fast path: whole words at a time.
         let starts_with_space = s.as_bytes().first().is_some_and(u8::is_ascii_whitespace);
         let mut first = true;
@@ -99,6 +101,14 @@ pub fn push_collapsed(buf: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_vertical_tab_is_collapsed_like_any_white_space() {
+        let mut buf = String::new();
+        push_collapsed(&mut buf, "Privacy\u{b}\u{b}Policy \u{b}");
+        assert_eq!(buf, "Privacy Policy ");
+        assert!(is_clean(buf.trim_end()), "{buf:?}");
+    }
 
     #[test]
     fn invisible_and_no_break_characters_are_handled() {

@@ -3,9 +3,10 @@
 //! reworded clauses.
 
 use crate::diff::{ChangeKind, DocumentDiff, SectionStatus, WordOp, WordOpKind};
-use crate::source::SourceInfo;
+use crate::provenance::SourceInfo;
 
-const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}\
+/// The page's style sheet (a changelog page embedding step bodies uses it too).
+pub const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}\
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}\
 ul{padding-left:1.2rem}li{margin:.4rem 0}.kind{font-weight:600;margin-right:.4rem}\
 del{background:#fde2e1;color:#8b1a10}ins{background:#dcf5dc;color:#13591a;text-decoration:none}\
@@ -13,7 +14,7 @@ del{background:#fde2e1;color:#8b1a10}ins{background:#dcf5dc;color:#13591a;text-d
 .summary{background:#f4f4f4;padding:.5rem .8rem;border-radius:4px}code{font-size:.9em}";
 
 /// Escapes text for HTML element content and attribute values.
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -47,7 +48,7 @@ fn describe(info: &SourceInfo) -> String {
     s
 }
 
-/// The HTML page.
+/// The HTML page: a head with the style sheet, both sides, the summary, then [`body`].
 pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo) -> String {
     let title = new.title.as_deref().or(old.title.as_deref()).unwrap_or("the policy");
     let mut out = format!(
@@ -60,10 +61,20 @@ pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo) -> String
         escape(&super::summary_line(diff)),
         t = escape(title),
     );
+    out.push_str(&body(diff, 2));
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The section changes and each changed clause under its section's heading, as an
+/// HTML fragment with headings at `level` (`<h2>` in the page).
+pub fn body(diff: &DocumentDiff, level: usize) -> String {
+    let lvl = level.clamp(1, 6);
+    let mut out = String::new();
     let name = |h: &Option<String>| format!("“{}”", escape(h.as_deref().unwrap_or("(untitled)")));
     let notable: Vec<_> = super::notable_sections(diff).collect();
     if !notable.is_empty() {
-        out.push_str("<h2>Sections</h2>\n<ul>\n");
+        out.push_str(&format!("<h{lvl}>Sections</h{lvl}>\n<ul>\n"));
         for s in notable {
             let line = match s.status {
                 SectionStatus::Renamed => {
@@ -84,7 +95,7 @@ pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo) -> String
             if current.is_some() {
                 out.push_str("</ul>\n");
             }
-            out.push_str(&format!("<h2>{}</h2>\n<ul>\n", escape(section.unwrap_or("(untitled)"))));
+            out.push_str(&format!("<h{lvl}>{}</h{lvl}>\n<ul>\n", escape(section.unwrap_or("(untitled)"))));
             current = Some(section);
         }
         let text = |t: &Option<String>| escape(t.as_deref().unwrap_or_default());
@@ -109,6 +120,5 @@ pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo) -> String
     if current.is_some() {
         out.push_str("</ul>\n");
     }
-    out.push_str("</body>\n</html>\n");
     out
 }

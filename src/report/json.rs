@@ -1,35 +1,23 @@
-//! `--format json`: the schema `policydiff.diff/1` of PRODUCT.md.
+//! `--format json`: the schema `policydiff.diff/1` of PRODUCT.md, written from the
+//! wire types of [`super::wire`].
 
-use serde::Serialize;
+use crate::diff::DocumentDiff;
+use crate::provenance::SourceInfo;
 
-use crate::diff::{Change, DocumentDiff, SectionChange, Summary};
-use crate::source::SourceInfo;
+use super::wire::DiffReport;
 
-/// The schema name every report carries.
-pub const SCHEMA: &str = "policydiff.diff/1";
+/// The schema name every diff report carries.
+pub const SCHEMA: &str = super::wire::DIFF_SCHEMA;
 
-#[derive(Serialize)]
-struct Report<'a> {
-    schema: &'static str,
-    old: &'a SourceInfo,
-    new: &'a SourceInfo,
-    summary: &'a Summary,
-    sections: &'a [SectionChange],
-    changes: &'a [Change],
+/// Pretty JSON of any wire value, ending in a newline.
+pub fn to_pretty<T: serde::Serialize>(value: &T) -> String {
+    // The wire types hold strings, numbers and lists: serializing them cannot fail.
+    let mut out = serde_json::to_string_pretty(value).unwrap_or_default();
+    out.push('\n');
+    out
 }
 
 /// The pretty JSON report, ending in a newline.
 pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo) -> String {
-    let report = Report {
-        schema: SCHEMA,
-        old,
-        new,
-        summary: &diff.summary,
-        sections: &diff.sections,
-        changes: &diff.changes,
-    };
-    // Serializing plain structs of strings and numbers cannot fail.
-    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
-    out.push('\n');
-    out
+    to_pretty(&DiffReport::new(diff, old, new))
 }

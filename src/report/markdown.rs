@@ -3,7 +3,7 @@
 //! (`<del>`/`<ins>` where a run begins or ends with punctuation).
 
 use crate::diff::{ChangeKind, DocumentDiff, SectionStatus, WordOp, WordOpKind};
-use crate::source::SourceInfo;
+use crate::provenance::SourceInfo;
 
 /// Escapes the characters that would turn clause text into markup.
 fn escape(text: &str) -> String {
@@ -67,17 +67,26 @@ fn describe(info: &SourceInfo) -> String {
     s
 }
 
-/// The Markdown report.
+/// The Markdown report: a title, both sides, the summary, then [`body`].
 pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo) -> String {
     let mut out = String::new();
     let title = new.title.as_deref().or(old.title.as_deref()).unwrap_or("the policy");
     out.push_str(&format!("# Changes to {}\n\n", escape(title)));
     out.push_str(&format!("- Old: {}\n- New: {}\n\n", describe(old), describe(new)));
     out.push_str(&format!("**Summary:** {}\n", super::summary_line(diff)));
+    out.push_str(&body(diff, 2));
+    out
+}
+
+/// The section changes and each changed clause under its section's heading, headings
+/// at `level` (2 in the page; deeper where a changelog step embeds it).
+pub fn body(diff: &DocumentDiff, level: usize) -> String {
+    let mut out = String::new();
+    let hashes = "#".repeat(level.clamp(1, 6));
     let name = |h: &Option<String>| format!("“{}”", escape(h.as_deref().unwrap_or("(untitled)")));
     let notable: Vec<_> = super::notable_sections(diff).collect();
     if !notable.is_empty() {
-        out.push_str("\n## Sections\n\n");
+        out.push_str(&format!("\n{hashes} Sections\n\n"));
         for s in notable {
             let line = match s.status {
                 SectionStatus::Renamed => {
@@ -95,7 +104,7 @@ pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo) -> String
     for change in &diff.changes {
         let section = super::change_section(change);
         if current != Some(section) {
-            out.push_str(&format!("\n## {}\n\n", escape(section.unwrap_or("(untitled)"))));
+            out.push_str(&format!("\n{hashes} {}\n\n", escape(section.unwrap_or("(untitled)"))));
             current = Some(section);
         }
         let text = |t: &Option<String>| escape(t.as_deref().unwrap_or_default());

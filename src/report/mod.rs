@@ -1,24 +1,30 @@
-//! Rendering of diffs (and later changelogs): JSON, terminal, Markdown, HTML.
+//! Rendering of diffs (and changelogs): JSON, terminal, Markdown, HTML.
 //!
-//! Each renderer takes a [`crate::diff::DocumentDiff`] and the [`crate::source::SourceInfo`]
-//! of both versions and returns the whole report as a string; nothing here diffs or
-//! reads files.
+//! Each format has a `render` that takes a [`crate::diff::DocumentDiff`] and the
+//! [`crate::provenance::SourceInfo`] of both versions and returns the whole page, and a
+//! `body` with only the section and clause changes, for pages that embed several diffs
+//! (changelog steps, Atom entries). JSON is written from the wire types of [`wire`],
+//! not from the differ's structs. This module imports only [`crate::diff`],
+//! [`crate::document`] and [`crate::provenance`]: nothing here diffs, reads files or
+//! touches the network.
 
+pub mod changelog;
 pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod terminal;
+pub mod wire;
 
 use crate::diff::{Change, ChangeKind, DocumentDiff, SectionChange, SectionStatus};
 
 /// The sections a report lists on their own: added, removed, renamed or moved (a
 /// changed section shows through its clauses).
-pub(crate) fn notable_sections(diff: &DocumentDiff) -> impl Iterator<Item = &SectionChange> {
+pub fn notable_sections(diff: &DocumentDiff) -> impl Iterator<Item = &SectionChange> {
     diff.sections.iter().filter(|s| !matches!(s.status, SectionStatus::Unchanged | SectionStatus::Changed))
 }
 
 /// The section a change is shown under: where the clause is now, or would be.
-pub(crate) fn change_section(change: &Change) -> Option<&str> {
+pub fn change_section(change: &Change) -> Option<&str> {
     match change.kind {
         // Removed clauses show where they were in the new version's reading order.
         ChangeKind::Removed if change.new_section.is_some() => change.new_section.as_deref(),
@@ -28,7 +34,7 @@ pub(crate) fn change_section(change: &Change) -> Option<&str> {
 }
 
 /// "3 added, 1 removed, 2 reworded, 0 moved; sections: 1 added, 0 removed, 1 renamed".
-pub(crate) fn summary_line(diff: &DocumentDiff) -> String {
+pub fn summary_line(diff: &DocumentDiff) -> String {
     let s = &diff.summary;
     if diff.is_empty() {
         return "No changes.".to_string();

@@ -4,7 +4,7 @@
 //! changes read as `[-deleted-]{+inserted+}`, as wdiff writes them.
 
 use crate::diff::{ChangeKind, DocumentDiff, SectionStatus, WordOp, WordOpKind};
-use crate::source::SourceInfo;
+use crate::provenance::SourceInfo;
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -52,7 +52,7 @@ fn describe(info: &SourceInfo) -> String {
     s
 }
 
-/// The terminal report; `color` adds ANSI styles.
+/// The terminal report: both sides, [`body`], the summary line; `color` adds ANSI styles.
 pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo, color: bool) -> String {
     let p = Painter { color };
     let mut out = String::new();
@@ -60,6 +60,17 @@ pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo, color: bo
     out.push('\n');
     out.push_str(&p.paint(GREEN, &format!("+++ {}", describe(new))));
     out.push('\n');
+    out.push_str(&body(diff, color));
+    out.push('\n');
+    out.push_str(&p.paint(BOLD, &super::summary_line(diff)));
+    out.push('\n');
+    out
+}
+
+/// The section changes and each changed clause under its section's heading.
+pub fn body(diff: &DocumentDiff, color: bool) -> String {
+    let p = Painter { color };
+    let mut out = String::new();
     let notable: Vec<_> = super::notable_sections(diff).collect();
     if !notable.is_empty() {
         out.push('\n');
@@ -105,8 +116,5 @@ pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo, color: bo
         out.push_str(&line);
         out.push('\n');
     }
-    out.push('\n');
-    out.push_str(&p.paint(BOLD, &super::summary_line(diff)));
-    out.push('\n');
     out
 }

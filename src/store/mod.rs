@@ -15,6 +15,11 @@
 //! body's SHA-1 is the one recorded: the `.json` is written last, so a run killed at any
 //! moment leaves either a complete capture or none (temporary files are hidden
 //! dot-files, removed by the next run). This module knows nothing of HTTP.
+//!
+//! Links are never followed inside a store: a folder below the root that is a
+//! symbolic link makes the store unusable (one error line naming it), and files are
+//! opened with `O_NOFOLLOW`, so nothing is read or written outside the store through a
+//! link. The root itself may be a link.
 
 pub mod names;
 
@@ -27,6 +32,7 @@ use fs2::FileExt;
 use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
+pub use crate::archive::{open_no_follow, read_no_follow};
 use crate::archive::{Capture, Fetched};
 use crate::error::{Error, Result};
 
@@ -118,10 +124,49 @@ impl Store {
         &self.root
     }
 
-    /// The directory of a URL's captures (not created).
+    /// The directory of a URL's captures (not created). An error when a folder on the
+    /// way to it, below the root, is a symbolic link.
     pub fn dir(&self, url: &str) -> Result<PathBuf> {
         let rel = names::capture_dir(url).map_err(|m| Error::input(url, m))?;
-        Ok(self.root.join(rel))
+        let dir = self.root.join(rel);
+        self.refuse_links(&dir)?;
+        Ok(dir)
+    }
+
+    /// Errs when `path`, or a folder between the root and it, is a symbolic link (or
+    /// not a folder). Parts that do not exist yet are fine.
+    fn refuse_links(&self, path: &Path) -> Result<()> {
+        let Ok(rel) = path.strip_prefix(&self.root) else { return Ok(()) };
+        let mut at = self.root.clone();
+        for part in rel.components() {
+            at.push(part);
+            match fs::symlink_metadata(&at) {
+                Ok(m) if m.file_type().is_symlink() => return Err(link_error(&at)),
+                Ok(m) if !m.is_dir() => {
+                    return Err(Error::store(short_path(&at), "is not a folder; the store is damaged"))
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+                Err(e) => return Err(Error::store(short_path(&at), e.to_string())),
+            }
+        }
+        Ok(())
+    }
+
+    /// `<store>/.locks`, created, and not a link.
+    fn locks_dir(&self) -> Result<PathBuf> {
+        let locks = self.root.join(".locks");
+        self.refuse_links(&locks)?;
+        fs::create_dir_all(&locks).map_err(|e| Error::store(short_path(&locks), e.to_string()))?;
+        self.refuse_links(&locks)?;
+        Ok(locks)
+    }
+
+    /// Creates a capture folder (and its parents), refusing links on the way.
+    fn create_dir(&self, dir: &Path) -> Result<()> {
+        fs::create_dir_all(dir).map_err(|e| Error::store(short_path(dir), e.to_string()))?;
+        // Checked again once created: a link planted meanwhile is still refused.
+        self.refuse_links(dir)
     }
 
     /// Every complete capture of `url`, oldest first.
@@ -130,7 +175,7 @@ impl Store {
         let entries = match fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::store(&dir, e.to_string())),
+            Err(e) => return Err(Error::store(short_path(&dir), e.to_string())),
         };
         let mut out = Vec::new();
         for entry in entries.flatten() {
@@ -152,14 +197,18 @@ impl Store {
         let mut out = Vec::new();
         let mut dirs = vec![self.root.clone()];
         while let Some(dir) = dirs.pop() {
-            let entries = fs::read_dir(&dir).map_err(|e| Error::store(&dir, e.to_string()))?;
+            let entries = fs::read_dir(&dir).map_err(|e| Error::store(short_path(&dir), e.to_string()))?;
             for entry in entries.flatten() {
                 let path = entry.path();
                 let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
                 if name.starts_with('.') {
                     continue;
                 }
-                if path.is_dir() {
+                let kind = entry.file_type().map_err(|e| Error::store(short_path(&path), e.to_string()))?;
+                if kind.is_symlink() && fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+                    return Err(link_error(&path));
+                }
+                if kind.is_dir() {
                     dirs.push(path);
                 } else if let Some(ts) = name.strip_suffix(".json").filter(|ts| names::is_timestamp(ts)) {
                     if let Some(stored) = self.read_capture(&dir, ts) {
@@ -172,12 +221,20 @@ impl Store {
         Ok(out)
     }
 
-    /// The capture filed under `timestamp`, if complete.
+    /// The capture filed under `timestamp`, if complete and intact: one whose bytes
+    /// no longer match their SHA-1 counts as missing, so the next fetch replaces it.
     pub fn capture(&self, url: &str, timestamp: &str) -> Result<Option<Stored>> {
         if !names::is_timestamp(timestamp) {
             return Ok(None);
         }
-        Ok(self.read_capture(&self.dir(url)?, timestamp))
+        let Some(stored) = self.read_capture(&self.dir(url)?, timestamp) else { return Ok(None) };
+        match self.read_body(&stored) {
+            Ok(_) => Ok(Some(stored)),
+            Err(e) => {
+                tracing::warn!("{e}; it is fetched again");
+                Ok(None)
+            }
+        }
     }
 
     /// A complete capture with this CDX digest, under any timestamp.
@@ -185,13 +242,24 @@ impl Store {
         Ok(self.captures(url)?.into_iter().find(|s| s.meta.cdx_digest.as_deref() == Some(digest)))
     }
 
+    /// A capture's two files, when both are there, are plain files (not links), agree
+    /// in length, and the body is not empty (an empty body is not a capture: an older
+    /// version stored some, and the next fetch replaces them).
     fn read_capture(&self, dir: &Path, ts: &str) -> Option<Stored> {
         let meta_path = dir.join(format!("{ts}.json"));
         let html = dir.join(format!("{ts}.html"));
-        let meta: CaptureMeta = serde_json::from_slice(&fs::read(&meta_path).ok()?).ok()?;
-        let len = fs::metadata(&html).ok()?.len();
-        if len != meta.length {
+        let meta: CaptureMeta = serde_json::from_slice(&read_no_follow(&meta_path).ok()?).ok()?;
+        let file = fs::symlink_metadata(&html).ok()?;
+        if !file.is_file() {
+            tracing::warn!("{}: not a plain file; treated as missing", html.display());
+            return None;
+        }
+        if file.len() != meta.length {
             tracing::warn!("{}: length differs from its metadata; treated as missing", html.display());
+            return None;
+        }
+        if meta.length == 0 {
+            tracing::warn!("{}: an empty body is not a capture; treated as missing", html.display());
             return None;
         }
         Some(Stored { html, meta })
@@ -199,7 +267,8 @@ impl Store {
 
     /// Reads a stored capture's bytes, checking them against the recorded SHA-1.
     pub fn read_body(&self, stored: &Stored) -> Result<Vec<u8>> {
-        let bytes = fs::read(&stored.html).map_err(|e| Error::store(&stored.html, e.to_string()))?;
+        let bytes = read_no_follow(&stored.html)
+            .map_err(|e| Error::store(short_path(&stored.html), e.to_string()))?;
         if sha1_base32(&bytes) != stored.meta.sha1 {
             return Err(Error::store(
                 &stored.html,
@@ -213,17 +282,12 @@ impl Store {
     /// it). Lock files live in `<store>/.locks/`, never among the captures.
     pub fn lock(&self, url: &str, what: &str) -> Result<Lock> {
         let dir = self.dir(url)?;
-        let locks = self.root.join(".locks");
-        fs::create_dir_all(&locks).map_err(|e| Error::store(&locks, e.to_string()))?;
+        let locks = self.locks_dir()?;
         let key = format!("{}\n{what}", dir.display());
         let path = locks.join(format!("{}.lock", &sha1_base32(key.as_bytes())[..16]));
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| Error::store(&path, e.to_string()))?;
-        file.lock_exclusive().map_err(|e| Error::store(&path, format!("cannot lock: {e}")))?;
+        let file = open_no_follow(OpenOptions::new().create(true).truncate(false).write(true), &path)
+            .map_err(|e| Error::store(short_path(&path), describe_open(&e)))?;
+        file.lock_exclusive().map_err(|e| Error::store(short_path(&path), format!("cannot lock: {e}")))?;
         Ok(Lock { file })
     }
 
@@ -233,8 +297,11 @@ impl Store {
         if !names::is_timestamp(timestamp) {
             return Err(Error::archive(&fetched.url, format!("'{timestamp}' is not a 14-digit timestamp")));
         }
+        if fetched.body.is_empty() {
+            return Err(Error::archive(&fetched.url, "an empty body is not a capture; nothing stored"));
+        }
         let dir = self.dir(&fetched.url)?;
-        fs::create_dir_all(&dir).map_err(|e| Error::store(&dir, e.to_string()))?;
+        self.create_dir(&dir)?;
         remove_stale_temporaries(&dir, timestamp);
         let sha1 = sha1_base32(&fetched.body);
         let cdx_digest = cdx.map(|c| c.digest.clone()).filter(|d| d != "-");
@@ -262,7 +329,8 @@ impl Store {
         };
         let html = dir.join(format!("{timestamp}.html"));
         write_atomic(&html, &fetched.body)?;
-        let json = serde_json::to_vec_pretty(&meta).map_err(|e| Error::store(&dir, e.to_string()))?;
+        let json =
+            serde_json::to_vec_pretty(&meta).map_err(|e| Error::store(short_path(&dir), e.to_string()))?;
         write_atomic(&dir.join(format!("{timestamp}.json")), &json)?;
         Ok(Stored { html, meta })
     }
@@ -270,12 +338,12 @@ impl Store {
     /// The cached listing of `url`, if any.
     pub fn listing(&self, url: &str) -> Result<Option<Listing>> {
         let path = self.dir(url)?.join(LISTING);
-        match fs::read(&path) {
+        match read_no_follow(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-                Error::store(&path, format!("unreadable listing ({e}); delete it and list again"))
+                Error::store(short_path(&path), format!("unreadable listing ({e}); delete it and list again"))
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::store(&path, e.to_string())),
+            Err(e) => Err(Error::store(short_path(&path), describe_open(&e))),
         }
     }
 
@@ -284,7 +352,7 @@ impl Store {
     pub fn save_listing(&self, url: &str, captures: &[Capture], all: bool) -> Result<Listing> {
         let _lock = self.lock(url, LISTING)?;
         let dir = self.dir(url)?;
-        fs::create_dir_all(&dir).map_err(|e| Error::store(&dir, e.to_string()))?;
+        self.create_dir(&dir)?;
         let mut merged: BTreeMap<(String, String), Capture> = BTreeMap::new();
         let mut was_all = all;
         if let Ok(Some(old)) = self.listing(url) {
@@ -303,10 +371,33 @@ impl Store {
             captures: merged.into_values().collect(),
         };
         remove_stale_temporaries(&dir, LISTING);
-        let json = serde_json::to_vec_pretty(&listing).map_err(|e| Error::store(&dir, e.to_string()))?;
+        let json =
+            serde_json::to_vec_pretty(&listing).map_err(|e| Error::store(short_path(&dir), e.to_string()))?;
         write_atomic(&dir.join(LISTING), &json)?;
         Ok(listing)
     }
+}
+
+/// An open error in words; `ELOOP` from `O_NOFOLLOW` means the file is a link.
+fn describe_open(e: &std::io::Error) -> String {
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        return "is a symbolic link; policydiff never writes through links inside a store".into();
+    }
+    e.to_string()
+}
+
+fn link_error(path: &Path) -> Error {
+    Error::store(
+        short_path(path),
+        "is a symbolic link; policydiff does not follow links inside a store \
+         (replace it with the folder itself, or point --store at the real folder)",
+    )
+}
+
+/// A path for an error line: a long one (a 5 KB URL makes a 5 KB path) is cut.
+fn short_path(path: &Path) -> String {
+    crate::archive::clip(&path.display().to_string(), 200).into_owned()
 }
 
 /// Writes `bytes` to a hidden temporary file in the same directory, syncs it, then
@@ -329,7 +420,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })();
     result.map_err(|e| {
         let _ = fs::remove_file(&tmp);
-        Error::store(path, e.to_string())
+        Error::store(short_path(path), e.to_string())
     })
 }
 

@@ -7,6 +7,8 @@
 #![allow(dead_code)]
 
 pub mod history;
+pub mod hostile;
+pub mod webhook;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Write};
@@ -593,14 +595,21 @@ pub fn page(n: usize) -> Vec<u8> {
     .into_bytes()
 }
 
+/// How much later than it was sent a request may be seen arriving: the stand-in
+/// stamps requests when its task runs, and on a loaded 2-core machine that lags
+/// the client's send by some milliseconds (seen: 9 ms). The limiter's own spacing
+/// is tested exactly in `archive::etiquette`'s unit tests.
+const ARRIVAL_JITTER: f64 = 0.03;
+
 /// Asserts that no two requests of `reqs`, as they arrived, are closer than the rate
-/// allows: request j never arrives sooner than (j−i)·interval after request i.
+/// allows: request j never arrives sooner than (j−i)·interval after request i, less
+/// the arrival jitter of the stand-in.
 pub fn assert_rate(reqs: &[Request], per_second: f64) {
     let interval = 1.0 / per_second;
     let times: Vec<f64> = reqs.iter().map(|r| r.at.as_secs_f64()).collect();
     for i in 0..times.len() {
         for j in i + 1..times.len() {
-            let min = (j - i) as f64 * interval;
+            let min = (j - i) as f64 * interval - ARRIVAL_JITTER;
             assert!(
                 times[j] - times[i] >= min,
                 "requests {i} and {j} arrived {:.3} s apart; the limit allows no less than {min:.3} s",
