@@ -301,3 +301,24 @@ fn one_version_in_the_range_is_no_change_with_exit_status_0() {
     assert!(stderr(&out).contains("no change in the range"), "{}", stderr(&out));
     assert!(stdout(&out).contains("No change in the range."));
 }
+
+#[test]
+fn the_terminal_rendering_has_colour_only_when_asked() {
+    let plan = Plan::runs(URL, parler_versions(), &[0, 1], 2);
+    let standin = plan.serve();
+    let store = tempfile::tempdir().unwrap();
+    let run = |color: &str| {
+        stdout(&policydiff(
+            store.path(),
+            &standin.base,
+            &[],
+            &["--color", color, "changelog", URL, "--format", "terminal"],
+        ))
+    };
+    let coloured = run("always");
+    assert!(coloured.starts_with("\x1b[1mChangelog of "), "{coloured}");
+    assert!(coloured.contains("\x1b[32m"), "insertions in green");
+    let plain = run("never");
+    assert!(!plain.contains('\x1b'));
+    assert!(plain.contains("Step 1: Version 0 → version 1 (2 added)") && plain.contains("\n+ "), "{plain}");
+}

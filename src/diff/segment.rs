@@ -56,11 +56,21 @@ fn push_block(block: &Block, section: usize, out: &mut Vec<Clause>) {
 /// Words that end with a period without ending the sentence (compared lowercase,
 /// without the final period).
 const ABBREVIATIONS: &[&str] = &[
-    "e.g", "i.e", "inc", "ltd", "llc", "l.l.c", "corp", "co", "u.s", "u.k", "u.s.a", "e.u", "no", "nos",
-    "vs", "v", "mr", "mrs", "ms", "dr", "st", "art", "arts", "sec", "secs", "para", "paras", "fig", "approx",
-    "cf", "al", "etc", "p", "pp", "ch", "cl", "ref", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "s.a", "b.v", "n.v", "gmbh", "pty", "plc", "a.g", "s.l", "s.r.l", "incl",
-    "esp", "viz", "resp", "min", "max", "dept", "govt", "jr", "sr", "prof", "n.a",
+    "e.g", "i.e", "u.s", "u.k", "u.s.a", "e.u", "no", "nos", "vs", "v", "mr", "mrs", "ms", "dr", "st", "art",
+    "arts", "sec", "secs", "para", "paras", "fig", "approx", "cf", "al", "etc", "p", "pp", "ch", "cl", "ref",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "incl", "esp",
+    "viz", "resp", "min", "max", "dept", "govt", "jr", "sr", "prof", "n.a",
+];
+
+/// Company forms of many countries (compared as [`ABBREVIATIONS`]). One ends no
+/// sentence when another form or a bracket or quote follows ("Example Pte. Ltd.",
+/// "Reddit Netherlands B.V. (“Reddit”)"), and, like any full stop, when a lower-case
+/// word does ("Acme Inc. and its affiliates"); before a capitalised word it does
+/// ("… between you and Reddit, Inc. If you have any questions").
+const COMPANY_FORMS: &[&str] = &[
+    "inc", "ltd", "llc", "l.l.c", "llp", "l.l.p", "l.p", "corp", "co", "cos", "plc", "pte", "pty", "pvt",
+    "gmbh", "mbh", "ag", "a.g", "kg", "e.v", "s.a", "s.a.s", "s.a.r.l", "s.p.a", "s.r.l", "s.l", "s.c",
+    "b.v", "n.v", "bv", "nv", "k.k", "sdn", "bhd", "ltda", "cia", "p.c", "oy", "ab", "a.s", "s.e",
 ];
 
 /// Splits a paragraph into sentences (slices of `text`, trimmed).
@@ -127,6 +137,16 @@ fn is_boundary(text: &str, start: usize, dot: usize, end: usize) -> bool {
     let lower = word.trim_start_matches(['"', '\'', '(', '[']).to_lowercase();
     if ABBREVIATIONS.contains(&lower.as_str()) {
         return false;
+    }
+    if COMPANY_FORMS.contains(&lower.as_str()) {
+        let opener = trimmed.starts_with(['(', '[', '"', '\'', '\u{201c}', '\u{2018}']);
+        let next_word = trimmed
+            .split(char::is_whitespace)
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(['.', ',', ')', ';', ':'])
+            .to_lowercase();
+        return !opener && !COMPANY_FORMS.contains(&next_word.as_str());
     }
     // Initials ("J. Smith") and numbered items ("1.", "iv.", "a.").
     let is_short_number = lower.len() <= 3 && lower.chars().all(|c| c.is_ascii_digit());
@@ -208,11 +228,42 @@ fn strip_markup(mut s: String) -> String {
         }
         s = kept;
     }
-    if s.contains(" ,") || s.contains(" .") || s.contains("  ") || s.starts_with(' ') || s.ends_with(' ') {
-        let collapsed = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        s = collapsed.replace(" ,", ",").replace(" .", ".");
+    squeeze_punctuation_spaces(s.trim())
+}
+
+/// White space next to a punctuation mark or symbol is not a word boundary that
+/// matters: `and/ or` is `and/or`, `businesses,organizations` is `businesses,
+/// organizations`, `data .` is `data.`. Drops it and collapses the rest to one space
+/// — but keeps the space after a sentence's end (`.`, `!`, `?`, then closing quotes
+/// or brackets), so that the key of a paragraph is the keys of its sentences joined
+/// by spaces, and around the ` | ` between table cells.
+fn squeeze_punctuation_spaces(s: &str) -> String {
+    // `|` is kept apart: table cells are joined by ` | ` and the differ finds a
+    // row's label by it.
+    let is_mark = |c: char| !c.is_alphanumeric() && !c.is_whitespace() && c != '|';
+    let ends_sentence = |out: &str| {
+        let t = out.trim_end_matches(['"', '\'', ')', ']', '\u{201d}', '\u{2019}']);
+        t.ends_with(['.', '!', '?'])
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            let last = out.chars().next_back();
+            let after_mark = last.is_some_and(is_mark);
+            let cell_edge = c == '|' || last == Some('|');
+            if cell_edge || ends_sentence(&out) || !is_mark(c) && !after_mark {
+                out.push(' ');
+            }
+        }
+        pending_space = false;
+        out.push(c);
     }
-    s
+    out
 }
 
 #[cfg(test)]
@@ -242,6 +293,49 @@ mod tests {
         assert_eq!(split_sentences("IV. Your Rights. You may ask."), ["IV. Your Rights.", "You may ask."]);
         assert_eq!(split_sentences("Signed by J. Smith today."), ["Signed by J. Smith today."]);
         assert_eq!(split_sentences("Is it? \"Yes.\" Fine."), ["Is it?", "\"Yes.\"", "Fine."]);
+    }
+
+    #[test]
+    fn company_forms_do_not_end_sentences() {
+        for text in [
+            "Example Pte. Ltd.) provide the service.",
+            "Example Pty. Ltd. provides the service.",
+            "Acme Co., Ltd. (the controller) provides the service.",
+            "Beta GmbH. and Gamma S.A. provide the service.",
+            "Reddit Netherlands B.V. (\u{201c}Reddit\u{201d}) provides the service.",
+            "Delta Corp. (US) and Epsilon plc. (UK) provide the service.",
+            "Zeta Inc. (\"Zeta\") and Eta LLC. (\"Eta\") provide the service.",
+            "Theta Co. Ltd. provides the service.",
+        ] {
+            assert_eq!(split_sentences(text), [text], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_company_form_before_a_new_sentence_ends_it() {
+        assert_eq!(
+            split_sentences(
+                "This is an agreement between you and Reddit, Inc. If you have questions, write."
+            ),
+            ["This is an agreement between you and Reddit, Inc.", "If you have questions, write."]
+        );
+    }
+
+    #[test]
+    fn white_space_next_to_punctuation_is_not_a_change() {
+        assert_eq!(key("We collect and/ or use data."), key("We collect and/or use data."));
+        assert_eq!(
+            key("businesses, organizations , and persons"),
+            key("businesses,organizations, and persons")
+        );
+        assert_eq!(key("( see below )"), key("(see below)"));
+        assert_ne!(key("data sharing"), key("datasharing"));
+        assert_eq!(key("  We  use it .  "), "We use it.");
+        assert_eq!(key("Requests | 1,204 | (est.)"), "Requests | 1,204 | (est.)");
+        // A paragraph's key is its sentences' keys joined by spaces.
+        let text = "We use it (often). \u{201c}Cookies.\u{201d} They help, e.g. here! Fine.";
+        let joined: Vec<String> = split_sentences(text).iter().map(|s| key(s)).collect();
+        assert_eq!(joined.join(" "), key(text));
     }
 
     #[test]

@@ -412,23 +412,7 @@ fn only_dates_changed(d: &DocumentDiff) -> bool {
         let t = t.to_ascii_lowercase();
         t.chars().all(|c| c.is_ascii_digit())
             || ["st", "nd", "rd", "th", "of"].contains(&t.as_str())
-            || (t.len() >= 3
-                && [
-                    "january",
-                    "february",
-                    "march",
-                    "april",
-                    "may",
-                    "june",
-                    "july",
-                    "august",
-                    "september",
-                    "october",
-                    "november",
-                    "december",
-                ]
-                .iter()
-                .any(|m| m.starts_with(t.as_str())))
+            || (t.len() >= 3 && stated::MONTHS.iter().any(|m| m.starts_with(t.as_str())))
     };
     let date_only =
         |s: &str| s.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).all(date_token);

@@ -12,7 +12,8 @@ use regex::Regex;
 
 use crate::document::Document;
 
-const MONTHS: [&str; 12] = [
+/// Month names, January first (lowercase).
+pub(crate) const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",

@@ -1,7 +1,10 @@
 //! Builds a [`Document`] from a stream of headings and blocks, the same way for HTML
 //! and Markdown: pseudo-headings (a wholly bold short paragraph, `1.2 Cookies`,
 //! `ARTICLE 3`, a short all-caps line) get a level just below the last real heading,
-//! and the title is the first level-1 heading, else the page title.
+//! and the title is the first level-1 heading, else the page title. Rule lines
+//! (`=====`) are dropped. Lines of in-page links ([`Builder::contents_candidate`]) are
+//! dropped when they are a table of contents: most of their links name headings of
+//! the document. A heading left without text by that goes too.
 
 use std::sync::LazyLock;
 
@@ -16,6 +19,10 @@ pub struct Builder {
     /// Level of the most recent real (`h1`–`h6`, `#`) heading; 0 before any.
     last_real_level: u8,
     first_h1: Option<String>,
+    /// Lines of in-page links: (section, block index, the text of each link).
+    candidates: Vec<(usize, usize, Vec<String>)>,
+    /// Sections (index in the document) that held a table of contents.
+    contents_sections: Vec<usize>,
 }
 
 impl Builder {
@@ -26,7 +33,7 @@ impl Builder {
     /// A real heading (`<h2>`, `## `). Empty text is ignored.
     pub fn heading(&mut self, level: u8, raw: &str) {
         let heading = text::clean(raw);
-        if heading.is_empty() {
+        if heading.is_empty() || text::is_rule_line(&heading) {
             return;
         }
         let level = level.clamp(1, 6);
@@ -40,7 +47,7 @@ impl Builder {
     /// A heading recognised by its look rather than its markup.
     pub fn pseudo_heading(&mut self, raw: &str) {
         let heading = text::clean(raw);
-        if heading.is_empty() {
+        if heading.is_empty() || text::is_rule_line(&heading) {
             return;
         }
         self.doc.push_heading(self.pseudo_level(), heading);
@@ -63,7 +70,7 @@ impl Builder {
             }
             Block::TableRow { cells } => {
                 let cells: Vec<String> = cells.iter().map(|c| text::clean(c)).collect();
-                if cells.iter().all(|c| c.is_empty()) {
+                if cells.iter().all(|c| c.is_empty() || text::is_rule_line(c)) {
                     None
                 } else {
                     Some(Block::TableRow { cells })
@@ -86,6 +93,71 @@ impl Builder {
         }
     }
 
+    /// A paragraph or list item made of in-page links (`#…`) and numbering only, with
+    /// the text of each link: kept as a block (never a heading) unless, with the lines
+    /// around it, it is a table of contents (see [`Self::finish`]).
+    pub fn contents_candidate(&mut self, block: Block, links: Vec<String>) {
+        let before = self.doc.blocks().count();
+        self.block(block);
+        if self.doc.blocks().count() > before {
+            let section = self.doc.sections.len() - 1;
+            let index = self.doc.sections[section].blocks.len() - 1;
+            self.candidates.push((section, index, links));
+        }
+    }
+
+    /// A line of in-page links dropped by a reader for another reason (a link bar):
+    /// its section held a table of contents.
+    pub fn contents_dropped(&mut self) {
+        if let Some(last) = self.doc.sections.len().checked_sub(1) {
+            if self.contents_sections.last() != Some(&last) {
+                self.contents_sections.push(last);
+            }
+        }
+    }
+
+    /// Drops the runs of in-page link lines whose links mostly (half or more) name a
+    /// heading of the document: a table of contents repeats the headings, and one added
+    /// or removed is no change of the policy. "Learn more" links to footnotes stay.
+    fn drop_contents(&mut self) {
+        if self.candidates.is_empty() {
+            return;
+        }
+        let headings: std::collections::HashSet<String> =
+            self.doc.sections.iter().filter_map(|s| s.heading.as_deref()).map(heading_words).collect();
+        let mut runs: Vec<Vec<(usize, usize)>> = Vec::new();
+        let (mut total, mut matched) = (Vec::new(), Vec::new());
+        let mut prev: Option<(usize, usize)> = None;
+        for (section, index, links) in &self.candidates {
+            let continues = prev.is_some_and(|(s, i)| s == *section && i + 1 == *index);
+            if !continues {
+                runs.push(Vec::new());
+                total.push(0usize);
+                matched.push(0usize);
+            }
+            let r = runs.len() - 1;
+            runs[r].push((*section, *index));
+            total[r] += links.len();
+            matched[r] += links.iter().filter(|l| headings.contains(&heading_words(l))).count();
+            prev = Some((*section, *index));
+        }
+        let mut drop: Vec<(usize, usize)> = Vec::new();
+        for (r, run) in runs.into_iter().enumerate() {
+            if matched[r] > 0 && matched[r] * 2 >= total[r] {
+                drop.extend(run);
+            }
+        }
+        drop.sort_unstable();
+        for &(section, index) in drop.iter().rev() {
+            self.doc.sections[section].blocks.remove(index);
+            if self.contents_sections.last() != Some(&section) {
+                self.contents_sections.push(section);
+            }
+        }
+        self.contents_sections.sort_unstable();
+        self.contents_sections.dedup();
+    }
+
     /// The paragraph, or a pseudo-heading when its look says so.
     pub fn paragraph_or_heading(&mut self, raw: &str, wholly_bold: bool) {
         self.clean_paragraph_or_heading(text::clean(raw), wholly_bold);
@@ -97,7 +169,7 @@ impl Builder {
         let trimmed = t.trim_end_matches(' ').len();
         t.truncate(trimmed);
         debug_assert!(text::is_clean(&t), "{t:?}");
-        if t.is_empty() {
+        if t.is_empty() || text::is_rule_line(&t) {
             return;
         }
         if looks_like_heading(&t, wholly_bold) {
@@ -108,6 +180,19 @@ impl Builder {
     }
 
     pub fn finish(mut self, page_title: Option<&str>) -> Document {
+        self.drop_contents();
+        // A table of contents' own heading ("Contents"), now empty and enclosing no
+        // section, goes too (from the last, so that indices stay right).
+        for &i in self.contents_sections.iter().rev() {
+            let sections = &self.doc.sections;
+            let encloses_next = sections.get(i + 1).is_some_and(|next| next.level > sections[i].level);
+            if sections[i].blocks.is_empty() && sections[i].heading.is_some() && !encloses_next {
+                if self.first_h1.is_some() && self.first_h1 == sections[i].heading && sections[i].level == 1 {
+                    continue;
+                }
+                self.doc.sections.remove(i);
+            }
+        }
         self.doc.prune_empty_sections();
         let title = self.first_h1.or_else(|| page_title.map(text::clean).filter(|t| !t.is_empty()));
         self.doc.title = title;
@@ -115,9 +200,24 @@ impl Builder {
     }
 }
 
+/// The cleaned text, or nothing for empty text and rule lines.
 fn clean_or_skip(s: String) -> Option<String> {
     let t = text::clean(&s);
-    (!t.is_empty()).then_some(t)
+    (!t.is_empty() && !text::is_rule_line(&t)).then_some(t)
+}
+
+/// A heading's words for matching a table of contents' entry to it: lowercase, no
+/// punctuation, no leading numbering (`1.2`, `IV.`, `a)`).
+fn heading_words(h: &str) -> String {
+    let words: Vec<String> =
+        h.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let numbering = |w: &String| {
+        w.chars().all(|c| c.is_ascii_digit())
+            || w.len() <= 4 && w.chars().all(|c| matches!(c, 'i' | 'v' | 'x'))
+            || w.chars().count() == 1
+    };
+    let start = words.iter().take_while(|w| numbering(w)).count();
+    words[start.min(words.len())..].join(" ")
 }
 
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {

@@ -17,6 +17,75 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> (Cow<'a, str>,
     (text, encoding)
 }
 
+/// Decodes a Markdown or plain-text file: a BOM's encoding, else UTF-8. Bytes that are
+/// not UTF-8 are said so in the returned note (for one warning line): a text holding
+/// UTF-8 sequences, or too few other bytes to tell, is read as UTF-8 with each invalid
+/// byte a U+FFFD; one without any UTF-8 sequence but with at least
+/// [`MIN_BYTES_TO_GUESS`] non-ASCII bytes is a legacy single-byte text, whose encoding
+/// is guessed (chardetng) and named.
+pub fn decode_text(bytes: &[u8]) -> (Cow<'_, str>, Option<String>) {
+    if let Some((enc, _)) = Encoding::for_bom(bytes) {
+        let (text, _, had_errors) = enc.decode(bytes);
+        let note = had_errors
+            .then(|| format!("the text is not valid {}: invalid bytes shown as U+FFFD", enc.name()));
+        return (text, note);
+    }
+    let Err(first) = std::str::from_utf8(bytes) else {
+        return (Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default()), None);
+    };
+    let at = first.valid_up_to();
+    let high = bytes.iter().filter(|b| !b.is_ascii()).count();
+    if !has_utf8_sequence(bytes) && high >= MIN_BYTES_TO_GUESS {
+        let enc = detect(bytes);
+        let (text, _, _) = enc.decode(bytes);
+        let note = format!(
+            "the text is not UTF-8 (first non-UTF-8 byte at {at}): read as {}, guessed from its bytes",
+            enc.name()
+        );
+        return (text, Some(note));
+    }
+    let invalid = count_invalid_utf8(bytes);
+    let note = format!(
+        "the text is not valid UTF-8 ({invalid} invalid byte{}, the first at byte {at}): read as UTF-8, each shown as U+FFFD",
+        if invalid == 1 { "" } else { "s" }
+    );
+    (String::from_utf8_lossy(bytes), Some(note))
+}
+
+/// Non-ASCII bytes a text needs before its single-byte encoding is guessed.
+pub const MIN_BYTES_TO_GUESS: usize = 8;
+
+/// Whether `bytes` hold at least one well-formed multi-byte UTF-8 sequence.
+fn has_utf8_sequence(bytes: &[u8]) -> bool {
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => return !s.is_ascii(),
+            Err(e) => {
+                let valid = e.valid_up_to();
+                if !rest[..valid].is_ascii() {
+                    return true;
+                }
+                let skip = valid + e.error_len().unwrap_or(rest.len() - valid).max(1);
+                rest = &rest[skip.min(rest.len())..];
+            }
+        }
+    }
+}
+
+/// How many bytes of `bytes` are not part of well-formed UTF-8.
+fn count_invalid_utf8(bytes: &[u8]) -> usize {
+    let mut rest = bytes;
+    let mut invalid = 0;
+    while let Err(e) = std::str::from_utf8(rest) {
+        let valid = e.valid_up_to();
+        let bad = e.error_len().unwrap_or(rest.len() - valid).max(1);
+        invalid += bad;
+        rest = &rest[(valid + bad).min(rest.len())..];
+    }
+    invalid
+}
+
 /// Picks the encoding as described in the module docs.
 pub fn choose(bytes: &[u8], content_type: Option<&str>) -> &'static Encoding {
     if let Some((enc, _)) = Encoding::for_bom(bytes) {
@@ -172,9 +241,37 @@ mod tests {
     }
 
     #[test]
+    fn invalid_utf8_text_is_read_as_utf8_with_replacement_characters() {
+        let (text, note) = decode_text(b"We collect data.\xc3\x28 We \xff\xfeuse it. Caf\xc3\xa9.");
+        assert_eq!(text, "We collect data.\u{fffd}( We \u{fffd}\u{fffd}use it. Caf\u{e9}.");
+        let note = note.expect("a warning");
+        assert!(note.contains("3 invalid bytes, the first at byte 16"), "{note}");
+        assert!(!text.contains('\u{44f}') && !text.contains('\u{413}'), "no Windows-1251 letters: {text}");
+    }
+
+    #[test]
+    fn a_legacy_single_byte_text_is_guessed_and_named() {
+        let (text, note) = decode_text(
+            b"Les donn\xe9es personnelles sont prot\xe9g\xe9es, trait\xe9es et conserv\xe9es avec le plus grand soin \xe0 tout moment par la soci\xe9t\xe9.",
+        );
+        assert!(text.contains("données personnelles sont protégées"), "{text}");
+        assert!(note.expect("a warning").contains("windows-1252"));
+    }
+
+    #[test]
+    fn utf8_text_says_nothing() {
+        assert_eq!(
+            decode_text("Caf\u{e9} cr\u{e8}me.".as_bytes()),
+            (Cow::Borrowed("Caf\u{e9} cr\u{e8}me."), None)
+        );
+        assert_eq!(decode_text(b"\xef\xbb\xbfplain").1, None);
+    }
+
+    #[test]
     fn invalid_bytes_never_panic() {
         for bytes in [&b"\xff\xfe\xfd"[..], b"\xc3", b"<meta charset=\"\xff\">\x80\x81", b"<meta charset="] {
             let _ = decode(bytes, Some("text/html; charset=bogus"));
+            let _ = decode_text(bytes);
         }
     }
 }

@@ -125,6 +125,9 @@ struct ArenaNode<'a> {
     vocab: u32,
     /// `h1` elements at or below this node.
     h1s: u32,
+    /// A link to a place in a page (`href="#…"`, or a URL with a fragment): maybe a
+    /// table of contents' entry.
+    in_page: bool,
 }
 
 struct Arena<'a> {
@@ -319,6 +322,7 @@ struct Attrs<'a> {
     labelledby: bool,
     expanded: bool,
     controls: bool,
+    href: &'a str,
 }
 
 impl<'a> Attrs<'a> {
@@ -335,6 +339,7 @@ impl<'a> Attrs<'a> {
                 "aria-labelledby" => a.labelledby = true,
                 "aria-expanded" => a.expanded = true,
                 "aria-controls" => a.controls = true,
+                "href" => a.href = value,
                 _ => {}
             }
         }
@@ -382,6 +387,7 @@ impl<'a> Arena<'a> {
                 links: 0,
                 vocab: 0,
                 h1s: 0,
+                in_page: false,
             };
             let mut descend = true;
             match node.value() {
@@ -435,6 +441,8 @@ impl<'a> Arena<'a> {
                         || name == "details"
                         || a.labelledby
                         || named(is_collapsible_word);
+                    // `#cookies`, or a full URL with a fragment (often the page's own).
+                    entry.in_page = entry.tag == Tag::Link && a.href.contains('#');
                     if a.expanded && matches!(entry.tag, Tag::Inline | Tag::Link) {
                         entry.tag = Tag::Toggle;
                     }
@@ -672,6 +680,11 @@ struct Writer<'a> {
     link_chars: usize,
     link_count: usize,
     link_depth: usize,
+    /// Open in-page links (`href="#…"`); in `inline`, the text of each and the letters
+    /// outside them (a table-of-contents line has no such letters).
+    anchor_depth: usize,
+    anchor_texts: Vec<String>,
+    other_letters: usize,
     /// Open lists: (ordered).
     lists: Vec<bool>,
     /// Inside a list item: its text goes to `inline` and is emitted as a ListItem.
@@ -697,6 +710,9 @@ impl<'a> Writer<'a> {
             link_chars: 0,
             link_count: 0,
             link_depth: 0,
+            anchor_depth: 0,
+            anchor_texts: Vec::new(),
+            other_letters: 0,
             lists: Vec::new(),
             item_depth: 0,
             row: None,
@@ -718,10 +734,17 @@ impl<'a> Writer<'a> {
                 && self.link_chars * 10 >= visible * 9
                 && CALL_TO_ACTION.is_match(&self.inline)
                 || CLOCK.is_match(&self.inline));
+        // A line of in-page links and numbering only: maybe a table of contents' line.
+        let anchor_texts = std::mem::take(&mut self.anchor_texts);
+        let contents = std::mem::take(&mut self.other_letters) == 0
+            && anchor_texts.iter().any(|t| t.chars().any(char::is_alphanumeric));
         self.link_count = 0;
         self.link_chars = 0;
         let no_bold_heading = std::mem::take(&mut self.no_bold_heading);
         if self.inline.trim().is_empty() || link_bar && self.item_depth == 0 || furniture {
+            if contents {
+                self.builder.contents_dropped();
+            }
             self.inline.clear();
             self.plain_chars = 0;
             self.bold_chars = 0;
@@ -733,7 +756,14 @@ impl<'a> Writer<'a> {
         if self.item_depth > 0 {
             let depth = self.lists.len().saturating_sub(1).min(u8::MAX as usize) as u8;
             let ordered = self.lists.last().copied().unwrap_or(false);
-            self.builder.block(Block::ListItem { text, depth, ordered });
+            let item = Block::ListItem { text, depth, ordered };
+            if contents {
+                self.builder.contents_candidate(item, anchor_texts);
+            } else {
+                self.builder.block(item);
+            }
+        } else if contents {
+            self.builder.contents_candidate(Block::Paragraph { text }, anchor_texts);
         } else {
             let wholly_bold = self.plain_chars == 0 && self.bold_chars > 0 && !no_bold_heading;
             self.builder.clean_paragraph_or_heading(text, wholly_bold);
@@ -755,6 +785,13 @@ impl<'a> Writer<'a> {
         let visible = self.inline[before..].bytes().filter(|&b| b != b' ').count();
         if self.link_depth > 0 {
             self.link_chars += visible;
+        }
+        if self.anchor_depth > 0 {
+            if let Some(t) = self.anchor_texts.last_mut() {
+                t.push_str(&self.inline[before..]);
+            }
+        } else {
+            self.other_letters += self.inline[before..].chars().filter(|c| c.is_alphabetic()).count();
         }
         if self.bold_depth > 0 {
             self.bold_chars += visible;
@@ -911,10 +948,16 @@ impl<'a> Writer<'a> {
                 self.bold_depth -= 1;
             }
             Tag::Link => {
+                let in_page = usize::from(n.in_page);
                 self.link_count += 1;
                 self.link_depth += 1;
+                self.anchor_depth += in_page;
+                if n.in_page {
+                    self.anchor_texts.push(String::new());
+                }
                 self.children(i, depth);
                 self.link_depth -= 1;
+                self.anchor_depth -= in_page;
             }
             Tag::Inline => self.children(i, depth),
         }

@@ -2,7 +2,10 @@
 //! lines as headings, nested lists, tables (a block per row), block quotes, and
 //! paragraphs whose wrapped lines are joined. Links keep their text; images, HTML
 //! tags and emphasis markers are dropped, so the text matches what an HTML capture of
-//! the same policy yields.
+//! the same policy yields. An inline `<br>` is a line break (white space in a table
+//! cell, list item or heading); a line of rule characters (`=====`) and a table of
+//! contents (lines of links to `#…` places naming the headings: `[1. Cookies](#cookies)`)
+//! are not text.
 
 use pulldown_cmark::{Event, HeadingLevel, Options as MdOptions, Parser, Tag, TagEnd};
 
@@ -38,6 +41,12 @@ struct Reader {
     code: Option<String>,
     row: Option<Vec<String>>,
     image_depth: usize,
+    /// One entry per open link: does it point to a place in a page (`#…`)?
+    links: Vec<bool>,
+    /// In the current paragraph or list item: the text of each in-page link, and the
+    /// letters outside them (a table-of-contents line has links and no such letters).
+    anchor_texts: Vec<String>,
+    other_letters: usize,
 }
 
 impl Reader {
@@ -52,15 +61,33 @@ impl Reader {
         if self.strong_depth == 0 && !s.trim().is_empty() {
             self.plain_chars += s.trim().len();
         }
+        if self.links.last() == Some(&true) {
+            if let Some(t) = self.anchor_texts.last_mut() {
+                t.push_str(s);
+            }
+        } else {
+            self.other_letters += s.chars().filter(|c| c.is_alphabetic()).count();
+        }
         match self.item.as_mut() {
             Some(item) if self.heading.is_none() && self.row.is_none() => item.push_str(s),
             _ => self.buf.push_str(s),
         }
     }
 
+    /// The texts of the in-page links of the pending paragraph or item when it is made
+    /// of them and numbering only (maybe a table of contents' line); starts afresh.
+    fn take_contents_line(&mut self) -> Option<Vec<String>> {
+        let links = std::mem::take(&mut self.anchor_texts);
+        let letters = std::mem::take(&mut self.other_letters);
+        let linked = links.iter().any(|l| l.chars().any(char::is_alphanumeric));
+        (linked && letters == 0).then_some(links)
+    }
+
     fn end_paragraph(&mut self) {
         let text = std::mem::take(&mut self.buf);
-        if self.quote_depth > 0 {
+        if let Some(links) = self.take_contents_line() {
+            self.builder.contents_candidate(Block::Paragraph { text }, links);
+        } else if self.quote_depth > 0 {
             self.builder.block(Block::Quote { text });
         } else {
             let wholly_bold = self.plain_chars == 0 && !text.trim().is_empty();
@@ -73,7 +100,11 @@ impl Reader {
         if let Some(text) = self.item.take() {
             let depth = self.lists.len().saturating_sub(1).min(u8::MAX as usize) as u8;
             let ordered = self.lists.last().copied().unwrap_or(false);
-            self.builder.block(Block::ListItem { text, depth, ordered });
+            let item = Block::ListItem { text, depth, ordered };
+            match self.take_contents_line() {
+                Some(links) => self.builder.contents_candidate(item, links),
+                None => self.builder.block(item),
+            }
         }
     }
 
@@ -85,17 +116,20 @@ impl Reader {
             Event::SoftBreak => self.text(" "),
             // A hard line break ends a paragraph, as `<br>` does in HTML, so a bold line
             // broken off its text reads as a heading in both.
-            Event::HardBreak => {
-                if self.item.is_none() && self.heading.is_none() && self.row.is_none() && self.code.is_none()
-                {
-                    self.end_paragraph();
-                } else {
-                    self.text(" ");
-                }
-            }
+            Event::HardBreak => self.line_break(),
+            Event::InlineHtml(html) if is_line_break_tag(&html) => self.line_break(),
             Event::Html(_) | Event::InlineHtml(_) => {}
             Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => {}
             Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
+        }
+    }
+
+    /// A hard break or `<br>`: the end of a paragraph; white space anywhere else.
+    fn line_break(&mut self) {
+        if self.item.is_none() && self.heading.is_none() && self.row.is_none() && self.code.is_none() {
+            self.end_paragraph();
+        } else {
+            self.text(" ");
         }
     }
 
@@ -109,6 +143,15 @@ impl Reader {
             Tag::Paragraph if self.item.is_none() => {
                 self.buf.clear();
                 self.plain_chars = 0;
+                self.take_contents_line();
+            }
+            Tag::Link { dest_url, .. } => {
+                // `#cookies`, or a full URL with a fragment (often the page's own).
+                let in_page = dest_url.contains('#');
+                if in_page {
+                    self.anchor_texts.push(String::new());
+                }
+                self.links.push(in_page);
             }
             Tag::List(start) => {
                 // A nested list ends the text of the item that holds it.
@@ -118,6 +161,7 @@ impl Reader {
             Tag::Item => {
                 self.flush_item();
                 self.item = Some(String::new());
+                self.take_contents_line();
             }
             Tag::Strong => self.strong_depth += 1,
             Tag::Image { .. } => self.image_depth += 1,
@@ -134,7 +178,11 @@ impl Reader {
             TagEnd::Heading(_) => {
                 let level = self.heading.take().unwrap_or(2);
                 let text = std::mem::take(&mut self.buf);
+                self.take_contents_line();
                 self.builder.heading(level, &text);
+            }
+            TagEnd::Link => {
+                self.links.pop();
             }
             TagEnd::Paragraph => {
                 if let Some(item) = self.item.as_mut() {
@@ -170,6 +218,16 @@ impl Reader {
             _ => {}
         }
     }
+}
+
+/// `<br>`, `<br/>`, `<BR />`: a line break written as HTML.
+fn is_line_break_tag(html: &str) -> bool {
+    let t = html.trim();
+    let Some(inner) = t.strip_prefix('<').and_then(|t| t.strip_suffix('>')) else {
+        return false;
+    };
+    let inner = inner.trim_end_matches('/').trim();
+    inner.eq_ignore_ascii_case("br")
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {

@@ -93,7 +93,10 @@ pub fn normalize(bytes: &[u8], kind: InputKind, options: &Options) -> Result<Doc
     let doc = match kind {
         InputKind::Html => html::normalize_html(bytes, options)?,
         _ => {
-            let (text, _) = charset::decode(bytes, None);
+            let (text, note) = charset::decode_text(bytes);
+            if let Some(note) = note {
+                tracing::warn!("{note}");
+            }
             normalize_markdown(&text)
         }
     };

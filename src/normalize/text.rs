@@ -63,6 +63,36 @@ pub fn is_clean(s: &str) -> bool {
     !s.ends_with(' ')
 }
 
+/// A line of rule characters only (`=====`, `-----`, `*****`, `_____`, `━━━`), three
+/// or more: a divider drawn with text, not text.
+pub fn is_rule_line(s: &str) -> bool {
+    let mut marks = 0;
+    for c in s.chars() {
+        if is_space(c) || is_invisible(c) {
+            continue;
+        }
+        if !matches!(
+            c,
+            '=' | '-'
+                | '_'
+                | '*'
+                | '~'
+                | '#'
+                | '+'
+                | '\u{2013}'
+                | '\u{2014}'
+                | '\u{2015}'
+                | '\u{2500}'
+                | '\u{2501}'
+                | '\u{2550}'
+        ) {
+            return false;
+        }
+        marks += 1;
+    }
+    marks >= 3
+}
+
 /// Appends `s` to `buf` collapsing white space across the boundary.
 pub fn push_collapsed(buf: &mut String, s: &str) {
     // A vertical tab is white space (`is_space`) but not ASCII white space to
@@ -101,6 +131,23 @@ pub fn push_collapsed(buf: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rule_lines_are_recognised() {
+        for rule in [
+            "===",
+            "==================",
+            "- - -",
+            "\u{2014}\u{2014}\u{2014}",
+            "*****",
+            "\u{2550}\u{2550}\u{2550}",
+        ] {
+            assert!(is_rule_line(rule), "{rule}");
+        }
+        for text in ["--", "a ===", "1. ---", "=== Cookies ===", ""] {
+            assert!(!is_rule_line(text), "{text}");
+        }
+    }
 
     #[test]
     fn a_vertical_tab_is_collapsed_like_any_white_space() {
