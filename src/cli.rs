@@ -12,12 +12,33 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::config::{self, Config, LogLevel};
 use crate::date::DateSpec;
 
+/// DATE and SOURCE, as `diff`, `text` and `changelog` take them (a macro: `concat!`
+/// takes only literals).
+macro_rules! dates {
+    () => {
+        "\
+A SOURCE is a local file (.html/.htm read as HTML; .md/.markdown/.txt as Markdown or plain text;
+- is standard input), URL@DATE (the capture of URL closest to DATE) or a bare URL (its newest
+capture). DATE is 2018, 2018-05, 2018-05-25, 20180525, 20180525093211 or RFC 3339; a partial
+date is a span (2018 is the whole year): the capture used is the first inside the span, else
+the nearest one, with a warning naming it.\n\n"
+    };
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "policydiff",
     version,
     about = "Shows exactly how a privacy policy or terms page changed over time, from Wayback Machine captures",
-    after_help = "Exit status: 0 success and no change, 1 changes found, 2 error."
+    after_help = concat!(
+        "Examples:\n",
+        "  policydiff --store snapshots --offline diff https://www.nakivo.com/en/privacy.html@2015 https://www.nakivo.com/support/privacy-policy@2017\n",
+        "  policydiff text old.html\n",
+        "  policydiff captures https://example.com/privacy --from 2018 --to 2020\n\n",
+        "Colour: --color auto (default) colours a terminal unless NO_COLOR is set to a non-empty value\n",
+        "(an empty NO_COLOR is ignored, as no-color.org asks) or TERM=dumb.\n\n",
+        "Exit status: 0 success and no change, 1 changes found, 2 error (one line on stderr)."
+    )
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -26,38 +47,45 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes, before or after the command's name.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// The snapshot store [default: the platform's data directory]
-    #[arg(long, global = true, env = "POLICYDIFF_STORE", value_name = "DIR")]
+    /// The store of captures [env: POLICYDIFF_STORE] [default: ~/.local/share/policydiff]
+    #[arg(long, global = true, env = "POLICYDIFF_STORE", value_name = "DIR", hide_env = true)]
     pub store: Option<PathBuf>,
-    /// Make no network request at all; use only the store
-    #[arg(long, global = true, env = "POLICYDIFF_OFFLINE", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
+    /// Make no network request at all; use only the store [env: POLICYDIFF_OFFLINE=1]
+    #[arg(long, global = true, env = "POLICYDIFF_OFFLINE", hide_env = true, value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
     pub offline: bool,
-    /// Base URL of the Wayback Machine (tests point it at a local server)
+    /// Base URL of the Wayback Machine [env: POLICYDIFF_WAYBACK_URL]
     #[arg(
         long,
         global = true,
         env = "POLICYDIFF_WAYBACK_URL",
+        hide_env = true,
         default_value = "https://web.archive.org",
         value_name = "URL"
     )]
     pub wayback_url: String,
-    /// Take the policy from the elements matching this CSS selector
+    /// Take the policy from the elements matching this CSS selector (for pages the
+    /// automatic choice gets wrong)
     #[arg(long, global = true, value_name = "CSS")]
     pub select: Option<String>,
     /// Remove the elements matching this CSS selector before extraction
     #[arg(long, global = true, value_name = "CSS")]
     pub remove: Option<String>,
-    /// When to use colour (NO_COLOR is honoured)
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    /// When to use colour: auto is a terminal without a non-empty NO_COLOR or TERM=dumb
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
-    /// More log output (repeat for more)
+    /// Refuse local inputs (files, standard input) larger than SIZE (e.g. 64M, 1G, 500k)
+    #[arg(long, global = true, env = "POLICYDIFF_MAX_INPUT_SIZE", hide_env = true, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_input_size: u64,
+    /// More log output on stderr (-vv for debug) [env: RUST_LOG overrides]
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
-    /// Errors only
-    #[arg(short, long, global = true)]
+    /// Errors only on stderr; for diff (and changelog, check): no report either, only the
+    /// exit status (as diff -q)
+    #[arg(short, long, global = true, visible_alias = "brief")]
     pub quiet: bool,
 }
 
@@ -71,106 +99,198 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List a URL's captures (status 200 HTML, one row per distinct digest)
+    #[command(after_help = concat!(
+        "Examples:\n  policydiff captures https://example.com/privacy --from 2018 --to 2020\n",
+        "  policydiff --offline captures https://example.com/privacy --format json\n\n",
+        "Exit status: 0 success, 2 error (one line on stderr)."
+    ))]
     Captures(CapturesArgs),
-    /// Download captures into the store (skips what is stored)
+    /// Download captures into the store (each distinct one once; skips what is stored)
+    #[command(after_help = concat!(
+        "Examples:\n  policydiff fetch https://example.com/privacy --at 2019\n",
+        "  policydiff fetch https://example.com/privacy --from 2015 --to 2020\n\n",
+        "Exit status: 0 success, 2 error (one line on stderr)."
+    ))]
     Fetch(FetchArgs),
     /// The normalized policy of each SOURCE
+    #[command(after_help = concat!(
+        dates!(),
+        "Examples:\n  policydiff text privacy.html\n",
+        "  curl -s https://example.com/privacy | policydiff text -\n",
+        "  policydiff --store snapshots --offline text https://www.nakivo.com/support/privacy-policy@2017\n\n",
+        "Exit status: 0 success, 2 error (one line on stderr)."
+    ))]
     Text(TextArgs),
-    /// What changed from OLD to NEW
+    /// What changed from OLD to NEW, clause by clause
+    #[command(after_help = concat!(
+        dates!(),
+        "Examples:\n  policydiff diff old.html new.html\n",
+        "  policydiff diff https://example.com/privacy --from 2018 --to 2020 -o changes.html\n",
+        "  policydiff diff https://example.com/privacy@2018 new.md --format json\n",
+        "  policydiff -q diff old.md new.md && echo unchanged\n\n",
+        "Exit status: 0 no change, 1 changes found, 2 error (one line on stderr)."
+    ))]
     Diff(DiffArgs),
-    /// Every distinct version in a range and what changed at each
+    /// Every distinct version in a range and what changed at each step
+    #[command(after_help = concat!(
+        dates!(),
+        "Examples:\n  policydiff changelog https://example.com/privacy --from 2015 --to 2020\n",
+        "  policydiff changelog https://example.com/privacy --bisect --format html -o history.html\n",
+        "  policydiff changelog v1.md v2.md v3.md\n\n",
+        "Exit status: 0 no change in the range, 1 changes found, 2 error (one line on stderr)."
+    ))]
     Changelog(ChangelogArgs),
-    /// The watch list for monitoring
+    /// The watch list for monitoring (add, list, remove)
+    #[command(after_help = concat!(
+        "Examples:\n  policydiff watch add https://example.com/privacy --name example\n",
+        "  policydiff watch list\n  policydiff watch remove example\n\n",
+        "Exit status: 0 success, 2 error (one line on stderr)."
+    ))]
     Watch {
         #[command(subcommand)]
         action: WatchAction,
     },
-    /// For cron: look for new captures of every watched URL, report what changed
+    /// For cron: look for new captures of every watched URL, report and record what changed
+    #[command(after_help = concat!(
+        "Examples:\n  policydiff check\n",
+        "  policydiff check --webhook https://hooks.example.com/T000 --max-time 45m\n\n",
+        "Exit status: 0 nothing new, 1 new versions found, 2 a watch failed (one line each)."
+    ))]
     Check(CheckArgs),
+    /// Shell completions on standard output
+    #[command(after_help = concat!(
+        "Examples:\n  policydiff completions bash > ~/.local/share/bash-completion/completions/policydiff\n",
+        "  policydiff completions zsh > ~/.zfunc/_policydiff\n",
+        "  policydiff completions fish > ~/.config/fish/completions/policydiff.fish\n\n",
+        "Exit status: 0 success, 2 error."
+    ))]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// The manual page (roff) on standard output
+    #[command(after_help = concat!(
+        "Examples:\n  policydiff manpage > policydiff.1 && man ./policydiff.1\n\n",
+        "Exit status: 0 success, 2 error."
+    ))]
+    Manpage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TableFormat {
+    /// Aligned columns for people
     Table,
+    /// A JSON document for programs
     Json,
 }
 
 #[derive(Debug, Args)]
 pub struct CapturesArgs {
+    /// The page's URL (http:// or https://)
     pub url: String,
+    /// Only captures from DATE on (its span's start)
     #[arg(long, value_name = "DATE")]
     pub from: Option<DateSpec>,
+    /// Only captures up to DATE (its span's end)
     #[arg(long, value_name = "DATE")]
     pub to: Option<DateSpec>,
-    /// Every capture, not only one per distinct digest
+    /// Every capture (any status, repeated digests), not only one per distinct digest
     #[arg(long)]
     pub all: bool,
+    /// Output format
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct FetchArgs {
+    /// The page's URL (http:// or https://)
     pub url: String,
-    /// The capture closest to DATE
+    /// Only the capture closest to DATE
     #[arg(long, value_name = "DATE", conflicts_with_all = ["from", "to"])]
     pub at: Option<DateSpec>,
+    /// Only captures from DATE on
     #[arg(long, value_name = "DATE")]
     pub from: Option<DateSpec>,
+    /// Only captures up to DATE
     #[arg(long, value_name = "DATE")]
     pub to: Option<DateSpec>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TextFormat {
+    /// Plain text: headings and paragraphs
     Text,
+    /// Markdown (headings as #, list items as *)
     Markdown,
+    /// The Document as JSON (title, sections, blocks) with its source
     Json,
 }
 
 #[derive(Debug, Args)]
 pub struct TextArgs {
-    /// Files (.html, .htm, .md, .markdown, .txt), URL@DATE or URL
+    /// A file (.html, .htm, .md, .markdown, .txt), - for standard input, URL@DATE or URL
     #[arg(required = true, value_name = "SOURCE")]
     pub sources: Vec<String>,
+    /// Output format
     #[arg(long, value_enum, default_value_t = TextFormat::Text)]
     pub format: TextFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
+    /// For people at a terminal: colour, wrapped to its width
     Terminal,
+    /// policydiff.diff/1, for programs
     Json,
+    /// A Markdown report (for issues, pull requests, mail)
     Markdown,
+    /// One self-contained HTML page
     Html,
 }
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// OLD source, or the URL when --from/--to are given
+    /// The old version: a SOURCE (file, -, URL@DATE, URL); with --from/--to, the URL
     #[arg(value_name = "OLD")]
     pub old: String,
+    /// The new version: a SOURCE (file, -, URL@DATE, URL)
     #[arg(value_name = "NEW")]
     pub new: Option<String>,
+    /// With a URL as OLD: the old version is its capture closest to DATE
     #[arg(long, value_name = "DATE")]
     pub from: Option<DateSpec>,
+    /// With a URL as OLD: the new version is its capture closest to DATE
     #[arg(long, value_name = "DATE")]
     pub to: Option<DateSpec>,
-    /// Output format [default: terminal on a terminal, markdown otherwise]
+    /// Output format [default: from -o's extension (.html, .json, .md), else terminal on
+    /// a terminal, markdown otherwise]
     #[arg(long, value_enum)]
     pub format: Option<DiffFormat>,
-    /// Write the report to FILE instead of standard output
+    /// Write the report to FILE (atomically) instead of standard output; - is standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ChangelogFormat {
-    /// Colour on a terminal
+    /// For people at a terminal, with colour
     Terminal,
+    /// A Markdown report
     Markdown,
+    /// One self-contained HTML page with a timeline
     Html,
+    /// policydiff.changelog/1, for programs
     Json,
+    /// An Atom feed (RFC 4287), one entry per step
     Atom,
 }
 
@@ -179,18 +299,21 @@ pub struct ChangelogArgs {
     /// A URL (its captures in the range), or two or more SOURCEs, oldest first
     #[arg(required = true, value_name = "URL|SOURCE")]
     pub sources: Vec<String>,
+    /// The range starts at DATE
     #[arg(long, value_name = "DATE")]
     pub from: Option<DateSpec>,
+    /// The range ends at DATE
     #[arg(long, value_name = "DATE")]
     pub to: Option<DateSpec>,
     /// Fetch by bisection between captures whose versions differ (fewer fetches; a
     /// stretch whose two ends are equal is assumed unchanged)
     #[arg(long)]
     pub bisect: bool,
-    /// Output format [default: terminal on a terminal, markdown otherwise]
+    /// Output format [default: from -o's extension, else terminal on a terminal,
+    /// markdown otherwise]
     #[arg(long, value_enum)]
     pub format: Option<ChangelogFormat>,
-    /// Write the report to FILE instead of standard output
+    /// Write the report to FILE (atomically) instead of standard output; - is standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -201,12 +324,13 @@ pub enum WatchAction {
     Add(WatchAddArgs),
     /// List watched URLs
     List(WatchListArgs),
-    /// Stop watching
+    /// Stop watching NAME
     Remove(WatchRemoveArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct WatchAddArgs {
+    /// The page's URL (http:// or https://)
     pub url: String,
     /// The watch's name [default: host + path]
     #[arg(long)]
@@ -218,18 +342,22 @@ pub struct WatchAddArgs {
 
 #[derive(Debug, Args)]
 pub struct WatchListArgs {
+    /// Output format
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct WatchRemoveArgs {
+    /// The watch's name (as `watch list` shows it)
     pub name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
+    /// One line per watch for people and logs
     Text,
+    /// policydiff.check/1 documents, for programs
     Json,
 }
 
@@ -238,6 +366,7 @@ pub struct CheckArgs {
     /// Only these watches [default: every watch]
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
+    /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
     /// POST one JSON document (policydiff.check/1) per new step to URL
@@ -249,6 +378,26 @@ pub struct CheckArgs {
     /// Start no new watch after DURATION (e.g. 90s, 45m, 1h30m; a bare number is seconds)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub max_time: Option<Duration>,
+}
+
+/// `64M`, `1G`, `500k`, `1048576`: a SIZE of `--max-input-size` (binary units).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let bad = || format!("'{text}' is not a SIZE (e.g. 64M, 1G, 500k, or bytes)");
+    let t = text.trim().to_ascii_lowercase();
+    let t = t.strip_suffix('b').filter(|r| r.ends_with(['k', 'm', 'g'])).unwrap_or(&t);
+    let (number, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&t[..i], &t[i..]),
+        None => (t, ""),
+    };
+    let unit: u64 = match unit {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        _ => return Err(bad()),
+    };
+    let n: u64 = number.parse().map_err(|_| bad())?;
+    n.checked_mul(unit).filter(|v| *v > 0).ok_or_else(bad)
 }
 
 /// `90`, `90s`, `45m`, `1h30m`, `2d`: a DURATION of `--max-time`.
@@ -292,6 +441,7 @@ impl GlobalArgs {
         config.wayback_url = self.wayback_url.trim_end_matches('/').to_string();
         config.select = self.select.clone();
         config.remove = self.remove.clone();
+        config.max_input_size = self.max_input_size;
         config.log_level = match (self.quiet, self.verbose) {
             (true, _) => LogLevel::Quiet,
             (false, 0) => LogLevel::Warn,
@@ -319,5 +469,39 @@ mod tests {
         assert!(parse_duration("1x").is_err());
         assert!(parse_duration("m").is_err());
         assert!(parse_duration("5h3").is_err());
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("500k"), Ok(500 << 10));
+        assert_eq!(parse_size("1GB"), Ok(1 << 30));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("0").is_err() && parse_size("12x").is_err() && parse_size("").is_err());
+    }
+
+    #[test]
+    fn every_argument_and_option_is_described() {
+        use clap::CommandFactory;
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id != "help" && id != "version" && arg.get_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_name() != "help" {
+                    if sub.get_about().is_none() {
+                        missing.push(format!("{path} {}", sub.get_name()));
+                    }
+                    walk(sub, &format!("{path} {}", sub.get_name()), missing);
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "policydiff", &mut missing);
+        assert!(missing.is_empty(), "without a description: {missing:?}");
+        Cli::command().debug_assert();
     }
 }

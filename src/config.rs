@@ -50,7 +50,11 @@ pub struct Config {
     pub stderr_color: bool,
     pub stdout_is_terminal: bool,
     pub stderr_is_terminal: bool,
+    /// Columns to wrap terminal output to (`None`: not a terminal, no wrapping).
+    pub width: Option<usize>,
     pub log_level: LogLevel,
+    /// Local inputs (files, standard input) larger than this are refused.
+    pub max_input_size: u64,
 }
 
 impl Config {
@@ -66,7 +70,9 @@ impl Config {
             stderr_color: false,
             stdout_is_terminal: false,
             stderr_is_terminal: false,
+            width: None,
             log_level: LogLevel::Warn,
+            max_input_size: crate::acquire::DEFAULT_MAX_INPUT,
         }
     }
 
@@ -77,6 +83,7 @@ impl Config {
         self.stderr_is_terminal = std::io::stderr().is_terminal();
         self.color = use_color(color, self.stdout_is_terminal);
         self.stderr_color = use_color(color, self.stderr_is_terminal);
+        self.width = if self.stdout_is_terminal { terminal_width() } else { None };
         self
     }
 
@@ -92,7 +99,12 @@ impl Config {
         } else {
             Acquirer::online(store, &self.wayback_url)?
         };
-        Ok(acquirer.with_options(self.normalize_options()))
+        Ok(acquirer.with_options(self.normalize_options()).with_max_input(self.max_input_size))
+    }
+
+    /// `-q`/`--brief`: no report, only errors and the exit status.
+    pub fn brief(&self) -> bool {
+        self.log_level == LogLevel::Quiet
     }
 
     /// True when progress bars and spinners may be drawn (stderr is a terminal, not `-q`).
@@ -101,14 +113,39 @@ impl Config {
     }
 }
 
-/// Colour for a stream: `always`/`never` win; `auto` is a terminal and no non-empty
-/// `NO_COLOR` (an empty one does not count, per no-color.org).
+/// Colour for a stream: `always`/`never` win; `auto` is a terminal, no non-empty
+/// `NO_COLOR` (an empty one does not count, per no-color.org) and not `TERM=dumb`.
 pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    color_with(
+        choice,
+        is_terminal,
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("TERM").as_deref(),
+    )
+}
+
+/// [`use_color`] with the environment given.
+pub fn color_with(
+    choice: ColorChoice,
+    is_terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            is_terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+        }
     }
+}
+
+/// Columns of the terminal on stdout (`COLUMNS` first), when it is one.
+pub fn terminal_width() -> Option<usize> {
+    if let Some(n) = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()) {
+        return Some(n).filter(|n| *n >= 20);
+    }
+    terminal_size::terminal_size().map(|(w, _)| w.0 as usize).filter(|n| *n >= 20)
 }
 
 /// `~/.local/share/policydiff` on Linux, the platform's data directory elsewhere.
@@ -135,4 +172,24 @@ pub fn init_logging(config: &Config) {
         .with_target(false)
         .without_time()
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn term_dumb_means_no_colour() {
+        assert!(!color_with(ColorChoice::Auto, true, None, Some(OsStr::new("dumb"))));
+        assert!(color_with(ColorChoice::Auto, true, None, Some(OsStr::new("xterm-256color"))));
+        assert!(color_with(ColorChoice::Always, true, None, Some(OsStr::new("dumb"))));
+    }
+
+    #[test]
+    fn empty_no_color_does_not_disable_colour() {
+        assert!(color_with(ColorChoice::Auto, true, Some(OsStr::new("")), None));
+        assert!(!color_with(ColorChoice::Auto, true, Some(OsStr::new("1")), None));
+        assert!(!color_with(ColorChoice::Auto, false, None, None), "never on a pipe");
+    }
 }

@@ -12,7 +12,8 @@
 //! The layers, each importing only from layers below it (no import cycle):
 //!
 //! 1. the model: [`document`] (the policy as sections and blocks), [`provenance`] (where a
-//!    version came from), [`date`], [`error`], [`exit_codes`];
+//!    version came from), [`date`], [`error`], [`exit_codes`], [`escape`] (control
+//!    characters made visible);
 //! 2. the stages: [`archive`] (HTTP with the archive's etiquette), [`store`] (on top of
 //!    `archive`'s types), [`normalize`] (bytes to Document), [`diff`] (two Documents);
 //! 3. [`acquire`] (a SOURCE or a capture to a Document with its provenance: archive,
@@ -42,6 +43,7 @@ pub mod date;
 pub mod diff;
 pub mod document;
 pub mod error;
+pub mod escape;
 pub mod exit_codes;
 pub mod history;
 pub mod monitor;
@@ -61,6 +63,7 @@ pub use error::{Error, Result};
 mod layering {
     const LAYERS: &[(&str, u8)] = &[
         ("error", 0),
+        ("escape", 0),
         ("exit_codes", 0),
         ("date", 0),
         ("document", 0),

@@ -12,11 +12,14 @@ use policydiff::{commands, config, exit_codes};
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(err) => {
-            // clap prints help/version to stdout (status 0) and usage errors to stderr.
-            let status = if err.use_stderr() { exit_codes::ERROR } else { exit_codes::SUCCESS };
+        Err(err) if !err.use_stderr() => {
+            // --help and --version: clap's own page on stdout.
             let _ = err.print();
-            return ExitCode::from(status);
+            return ExitCode::from(exit_codes::SUCCESS);
+        }
+        Err(err) => {
+            eprintln!("policydiff: {}", usage_error_line(&err.render().to_string()));
+            return ExitCode::from(exit_codes::ERROR);
         }
     };
     let config = cli.global.config();
@@ -43,9 +46,36 @@ fn main() -> ExitCode {
     match outcome {
         Ok(Ok(status)) => ExitCode::from(status),
         Ok(Err(err)) => {
-            eprintln!("policydiff: {err}");
+            eprintln!("policydiff: {}", policydiff::escape::one_line(&err.to_string()));
             ExitCode::from(exit_codes::ERROR)
         }
         Err(_) => ExitCode::from(exit_codes::ERROR),
     }
+}
+
+/// clap's usage error as one line, in the style of every other error:
+/// "unexpected argument '--frm' found (tip: ...; see 'policydiff diff --help')".
+fn usage_error_line(rendered: &str) -> String {
+    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("bad command line");
+    let mut line = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    let rest: Vec<&str> = lines.collect();
+    if line.ends_with(':') {
+        // "the following required arguments were not provided:" lists them below.
+        let listed: Vec<&str> =
+            rest.iter().copied().take_while(|l| !l.starts_with("Usage:") && !l.starts_with("tip:")).collect();
+        line.push(' ');
+        line.push_str(&listed.join(", "));
+    }
+    if let Some(tip) = rest.iter().find_map(|l| l.strip_prefix("tip: ")) {
+        line.push_str(&format!(" ({tip})"));
+    }
+    // "Usage: policydiff diff [OPTIONS] <OLD> [NEW]" names the command to ask about.
+    let command: Vec<&str> = rest
+        .iter()
+        .find_map(|l| l.strip_prefix("Usage: "))
+        .map(|u| u.split_whitespace().take_while(|w| !w.starts_with(['[', '<', '-'])).collect())
+        .unwrap_or_else(|| vec!["policydiff"]);
+    line.push_str(&format!("; see '{} --help'", command.join(" ")));
+    policydiff::escape::one_line(&line).into_owned()
 }

@@ -167,3 +167,46 @@ fn diff_url_from_to_asks_the_cdx_server_once() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(s.cdx_requests().len(), 1, "both sides resolve from one listing");
 }
+
+/// An archive that answers every request with 503.
+fn down() -> StandIn {
+    StandIn::start(|_| Reply::status(503))
+}
+
+#[test]
+fn archive_down_with_the_capture_stored_uses_the_store_and_says_so() {
+    let a = archive();
+    let up = StandIn::start(move |r| a.answer(r));
+    let store = tempfile::tempdir().unwrap();
+    let args = ["diff", URL, "--from", "2017", "--to", "2018-06", "--format", "json"];
+    let first = policydiff(store.path(), &up.base, &[], &args);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    let s = down();
+    let started = std::time::Instant::now();
+    let o = policydiff(
+        store.path(),
+        &s.base,
+        &[("POLICYDIFF_MAX_TRIES", "6"), ("POLICYDIFF_RETRY_BASE_MS", "400")],
+        &args,
+    );
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.stdout, first.stdout, "the same report, from the store");
+    let err = stderr(&o);
+    assert!(err.contains("the archive cannot be reached") && err.contains("from the store"), "{err}");
+    assert_eq!(err.lines().count(), 2, "one line per side: {err}");
+    assert_eq!(s.cdx_requests().len(), 2, "one try per side, no retries");
+    assert!(took < std::time::Duration::from_secs(5), "no retry backoff: {took:?}");
+}
+
+#[test]
+fn archive_down_with_nothing_stored_says_so_at_once_and_names_offline() {
+    let s = down();
+    let store = tempfile::tempdir().unwrap();
+    let o = policydiff(store.path(), &s.base, &[], &["diff", &format!("{URL}@2017"), &format!("{URL}@2018")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(lines[0].contains("the archive cannot be reached") && lines[0].contains("retrying"), "{err}");
+    assert!(lines.last().unwrap().contains("--offline"), "{err}");
+}

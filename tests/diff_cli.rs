@@ -97,7 +97,7 @@ fn terminal_and_markdown_show_word_changes() {
     assert!(coloured.contains("\x1b[32mwill\x1b[0m"), "{coloured}");
     // Not a terminal: Markdown by default.
     let (_, md, _) = policydiff(&["diff", &old, &new]);
-    assert!(md.contains("- **Reworded:** We ~~may~~ **will** share data with partners."), "{md}");
+    assert!(md.contains("- **Reworded:** We ~~may~~ <ins>will</ins> share data with partners."), "{md}");
     assert!(md.contains("## Cookies and Similar Technologies"), "{md}");
 }
 

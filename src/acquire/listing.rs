@@ -1,6 +1,8 @@
 //! Which captures a URL has, and which one a DATE means.
 
-use crate::archive::{cdx, Capture, Query};
+use std::sync::Arc;
+
+use crate::archive::{cdx, Capture, Client, Etiquette, Limits, Query};
 use crate::date::DateSpec;
 use crate::error::{Error, Result};
 use crate::store::{Listing, Store};
@@ -38,13 +40,7 @@ impl Acquirer {
             return Ok(known);
         }
         let listed = client.list(url, query).await?;
-        if let Err(e) = self.store.save_listing(url, &listed, query.all) {
-            tracing::warn!("could not cache the listing: {e}");
-        }
-        if let Ok(mut m) = self.listings.lock() {
-            m.insert(key, listed.clone());
-        }
-        Ok(listed)
+        Ok(self.remember(url, query, listed))
     }
 
     fn list_offline(&self, url: &str, query: &Query) -> Result<Vec<Capture>> {
@@ -74,9 +70,30 @@ impl Acquirer {
 
     /// The capture of `url` that DATE names (the newest without one), from the whole
     /// listing.
+    ///
+    /// When the archive cannot be reached, the store stands in: if it holds the capture
+    /// the date names (by its cached listing, or its captures), that capture is used
+    /// after one try, with one line on stderr saying so; if not, a line says at once
+    /// that the archive is being retried, and the final error names `--offline`.
     pub async fn resolve(&self, url: &str, date: Option<&DateSpec>) -> Result<Capture> {
-        let listed = self.list(url, &Query::default()).await?;
-        choose(&listed, date).cloned().ok_or_else(|| {
+        let listed = match self.list_or_fall_back(url, date).await? {
+            Listed::Archive(listed) => listed,
+            Listed::Store(capture) => return Ok(capture),
+        };
+        let chosen = choose(&listed, date).cloned();
+        if let (Some(c), Some(d)) = (&chosen, date) {
+            if c.timestamp < d.start() || c.timestamp > d.end() {
+                tracing::warn!(
+                    "{}: no capture in {d}; using the nearest, {} ({})",
+                    crate::escape::one_line(url),
+                    c.timestamp,
+                    crate::provenance::SourceInfo::capture("", url, c.timestamp.clone())
+                        .date()
+                        .unwrap_or_default()
+                );
+            }
+        }
+        chosen.ok_or_else(|| {
             let why = if self.is_offline() {
                 format!(
                     "the cached listing in {} has no capture for {}",
@@ -89,6 +106,99 @@ impl Acquirer {
             Error::archive(url, why)
         })
     }
+
+    /// The whole listing from the archive; or, when the archive cannot be reached, the
+    /// stored capture that stands in for it.
+    async fn list_or_fall_back(&self, url: &str, date: Option<&DateSpec>) -> Result<Listed> {
+        let query = Query::default();
+        let Some(client) = &self.client else {
+            return Ok(Listed::Archive(self.list(url, &query).await?));
+        };
+        let known = self.listings.lock().ok().and_then(|m| m.get(&cache_key(url, &query)).cloned());
+        if let Some(known) = known {
+            return Ok(Listed::Archive(known));
+        }
+        // One try first: a healthy archive answers it; a down one is found out at once.
+        let once = Client::with_etiquette(&self.archive, one_try(client))?;
+        let reason = match once.list(url, &query).await {
+            Ok(listed) => return Ok(Listed::Archive(self.remember(url, &query, listed))),
+            Err(e) if !is_unreachable(&e) => return Err(e),
+            Err(e) => e.to_string(),
+        };
+        if let Some(stored) = self.stored_stand_in(url, date) {
+            tracing::warn!(
+                "the archive cannot be reached ({}); using capture {} of {} from the store",
+                short_reason(&reason),
+                stored.timestamp,
+                crate::escape::one_line(url)
+            );
+            return Ok(Listed::Store(stored));
+        }
+        tracing::warn!(
+            "the archive cannot be reached ({}); retrying, up to {} tries…",
+            short_reason(&reason),
+            client.etiquette().limits.max_tries
+        );
+        match self.list(url, &query).await {
+            Ok(listed) => Ok(Listed::Archive(listed)),
+            Err(e) if is_unreachable(&e) => Err(Error::archive(
+                url,
+                format!(
+                    "{}; nothing for it is in the store {}: try again later, or use --offline with a store that holds it",
+                    short_reason(&e.to_string()),
+                    self.store.root().display()
+                ),
+            )),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn remember(&self, url: &str, query: &Query, listed: Vec<Capture>) -> Vec<Capture> {
+        if let Err(e) = self.store.save_listing(url, &listed, query.all) {
+            tracing::warn!("could not cache the listing: {e}");
+        }
+        if let Ok(mut m) = self.listings.lock() {
+            m.insert(cache_key(url, query), listed.clone());
+        }
+        listed
+    }
+
+    /// The capture DATE names among what the store knows, if the store holds it.
+    fn stored_stand_in(&self, url: &str, date: Option<&DateSpec>) -> Option<Capture> {
+        let known = self.list_offline(url, &Query::default()).ok()?;
+        let pick = choose(&known, date)?;
+        let held = self.store.capture(url, &pick.timestamp).ok().flatten().is_some()
+            || (pick.status == Some(200)
+                && self.store.capture_with_digest(url, &pick.digest).ok().flatten().is_some());
+        held.then(|| pick.clone())
+    }
+}
+
+enum Listed {
+    Archive(Vec<Capture>),
+    Store(Capture),
+}
+
+/// The client's limits with a single try, sharing the store's cross-process limits.
+fn one_try(client: &Client) -> Arc<Etiquette> {
+    let limits = Limits { max_tries: 1, ..client.etiquette().limits.clone() };
+    Arc::new(Etiquette::new(limits))
+}
+
+/// An error that says the archive could not be reached or kept failing (as opposed to
+/// an answer about the URL: blocked, never archived).
+fn is_unreachable(e: &Error) -> bool {
+    let text = e.to_string();
+    ["unreachable after", "no complete answer from the archive after", "still rate limiting us"]
+        .iter()
+        .any(|m| text.contains(m))
+}
+
+/// "no complete answer from the archive after 1 tries (the archive answered 503); try
+/// again later" → "the archive answered 503".
+fn short_reason(text: &str) -> String {
+    let inner = text.split_once(" (").and_then(|(_, rest)| rest.rsplit_once(')')).map(|(r, _)| r);
+    crate::escape::one_line(inner.unwrap_or(text)).into_owned()
 }
 
 /// Without a cached listing, the captures the store holds, as a listing.

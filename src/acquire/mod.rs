@@ -43,7 +43,7 @@ use crate::store::Store;
 
 pub use fetch::{Failed, Fetch, Progress, Summary};
 pub use listing::choose;
-pub use load::{io_message, load_file};
+pub use load::{human_size, io_message, load_file, DEFAULT_MAX_INPUT};
 pub use source::{is_url, Source};
 
 /// The Wayback Machine the provenance links point at when none is configured.
@@ -64,6 +64,8 @@ pub struct Acquirer {
     client: Option<Client>,
     archive: String,
     options: normalize::Options,
+    /// Local inputs larger than this many bytes are refused.
+    max_input: u64,
     /// CDX answers of this process, by URL and range.
     listings: Arc<Mutex<HashMap<String, Vec<Capture>>>>,
 }
@@ -76,6 +78,7 @@ impl Acquirer {
             client,
             archive: archive.trim_end_matches('/').to_string(),
             options: normalize::Options::default(),
+            max_input: DEFAULT_MAX_INPUT,
             listings: Arc::default(),
         }
     }
@@ -95,6 +98,12 @@ impl Acquirer {
     /// The normalizer's overrides (`--select`, `--remove`) for every page loaded.
     pub fn with_options(mut self, options: normalize::Options) -> Acquirer {
         self.options = options;
+        self
+    }
+
+    /// The size limit of local inputs (files, standard input), in bytes.
+    pub fn with_max_input(mut self, bytes: u64) -> Acquirer {
+        self.max_input = bytes;
         self
     }
 
@@ -123,7 +132,7 @@ impl Acquirer {
     /// Loads one SOURCE argument (a file, `URL@DATE` or a URL) into a Document.
     pub async fn load(&self, arg: &str) -> Result<Loaded> {
         match Source::parse(arg)? {
-            Source::File(path) => load_file(arg, &path, &self.options),
+            Source::File(path) => load_file(arg, &path, &self.options, self.max_input),
             Source::Archive { url, date } => {
                 let capture = self.resolve(&url, date.as_ref()).await?;
                 self.load_capture(arg, &url, &capture).await

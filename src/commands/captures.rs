@@ -6,9 +6,11 @@ use crate::cli::{CapturesArgs, TableFormat};
 use crate::config::Config;
 use crate::date::parse_timestamp;
 use crate::error::Result;
+use crate::escape::one_line;
 use crate::{exit_codes, output};
 
 pub async fn run(args: &CapturesArgs, config: &Config) -> Result<u8> {
+    super::check_range(args.from.as_ref(), args.to.as_ref())?;
     let acquirer = config.acquirer()?;
     let query = Query { from: args.from, to: args.to, all: args.all };
     let captures = acquirer.list(&args.url, &query).await?;
@@ -46,12 +48,13 @@ fn table(captures: &[Capture]) -> String {
             c.timestamp,
             date_of(&c.timestamp),
             c.status.map_or("-".to_string(), |s| s.to_string()),
-            c.mimetype,
+            one_line(&c.mimetype),
             c.length.map_or("-".to_string(), |l| l.to_string()),
-            c.digest,
-            c.original
+            one_line(&c.digest),
+            one_line(&c.original)
         ));
     }
-    out.push_str(&format!("{} captures\n", captures.len()));
+    let n = captures.len();
+    out.push_str(&format!("{n} {}\n", if n == 1 { "capture" } else { "captures" }));
     out
 }

@@ -1,6 +1,8 @@
 //! `policydiff diff OLD NEW` and `policydiff diff URL --from DATE --to DATE`:
 //! what changed from OLD to NEW, in the format asked for.
 
+use std::path::Path;
+
 use crate::acquire::{is_url, Acquirer, Loaded};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::config::Config;
@@ -8,24 +10,46 @@ use crate::error::{Error, Result};
 use crate::{diff, exit_codes, output, report};
 
 pub async fn run(args: &DiffArgs, config: &Config) -> Result<u8> {
+    super::check_range(args.from.as_ref(), args.to.as_ref())?;
     let acquirer = config.acquirer()?;
     let (old, new) = load_pair(args, &acquirer).await?;
     let d = diff::diff(&old.document, &new.document);
+    let status = if d.is_empty() { exit_codes::SUCCESS } else { exit_codes::CHANGES };
+    if config.brief() {
+        return Ok(status);
+    }
     let to_stdout = output::is_stdout(args.output.as_deref());
-    let format = args.format.unwrap_or(if config.stdout_is_terminal && to_stdout {
-        DiffFormat::Terminal
-    } else {
-        DiffFormat::Markdown
-    });
+    let format = args.format.or_else(|| format_of(args.output.as_deref())).unwrap_or(
+        if config.stdout_is_terminal && to_stdout { DiffFormat::Terminal } else { DiffFormat::Markdown },
+    );
     let text = match format {
         DiffFormat::Json => report::json::render(&d, &old.info, &new.info),
-        // Colour only where a terminal shows it, never into a file.
-        DiffFormat::Terminal => report::terminal::render(&d, &old.info, &new.info, config.color && to_stdout),
+        // Colour and wrapping only where a terminal shows them, never into a file.
+        DiffFormat::Terminal => {
+            let page = report::terminal::render(&d, &old.info, &new.info, config.color && to_stdout);
+            match config.width.filter(|_| to_stdout) {
+                Some(width) => report::terminal::wrap(&page, width),
+                None => page,
+            }
+        }
         DiffFormat::Markdown => report::markdown::render(&d, &old.info, &new.info),
         DiffFormat::Html => report::html::render(&d, &old.info, &new.info),
     };
     output::emit(&text, args.output.as_deref())?;
-    Ok(if d.is_empty() { exit_codes::SUCCESS } else { exit_codes::CHANGES })
+    Ok(status)
+}
+
+/// The format `-o FILE`'s extension names: `.html`/`.htm`, `.json`, `.md`/`.markdown`,
+/// `.txt` (the terminal report, without colour).
+pub fn format_of(output: Option<&Path>) -> Option<DiffFormat> {
+    let ext = output?.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => Some(DiffFormat::Html),
+        "json" => Some(DiffFormat::Json),
+        "md" | "markdown" => Some(DiffFormat::Markdown),
+        "txt" | "text" => Some(DiffFormat::Terminal),
+        _ => None,
+    }
 }
 
 /// The two versions: two SOURCEs, or one URL at two dates.
@@ -41,6 +65,12 @@ async fn load_pair(args: &DiffArgs, acquirer: &Acquirer) -> Result<(Loaded, Load
             }
             let old = acquirer.load(&format!("{}@{from}", args.old)).await?;
             let new = acquirer.load(&format!("{}@{to}", args.old)).await?;
+            if old.info.timestamp == new.info.timestamp {
+                tracing::warn!(
+                    "--from {from} and --to {to} both resolve to the capture {}: there is nothing to compare",
+                    old.info.timestamp.as_deref().unwrap_or_default()
+                );
+            }
             Ok((old, new))
         }
         (Some(_), _, _) => {

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::{exit_codes, output};
 
 pub async fn run(args: &FetchArgs, config: &Config) -> Result<u8> {
+    super::check_range(args.from.as_ref(), args.to.as_ref())?;
     if config.offline {
         return Err(Error::archive(
             &args.url,
@@ -36,7 +37,7 @@ pub async fn run(args: &FetchArgs, config: &Config) -> Result<u8> {
     output::emit(
         &format!(
             "{}: {} downloaded, {} already in the store ({})\n",
-            args.url,
+            crate::escape::one_line(&args.url),
             summary.downloaded,
             summary.already,
             dir.display()

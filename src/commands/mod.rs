@@ -10,9 +10,10 @@ pub mod fetch;
 pub mod text;
 pub mod watch;
 
-use crate::cli::Command;
+use crate::cli::{Command, Shell};
 use crate::config::Config;
-use crate::error::Result;
+use crate::date::DateSpec;
+use crate::error::{Error, Result};
 
 /// Runs one parsed command and returns its exit status.
 pub async fn run(command: Command, config: &Config) -> Result<u8> {
@@ -24,5 +25,61 @@ pub async fn run(command: Command, config: &Config) -> Result<u8> {
         Command::Changelog(args) => changelog::run(&args, config).await,
         Command::Watch { action } => watch::run(&action, config).await,
         Command::Check(args) => check::run(&args, config).await,
+        Command::Completions { shell } => completions(shell),
+        Command::Manpage => manpage(),
     }
+}
+
+/// `--from` after `--to` is a mistake, not an empty range.
+pub fn check_range(from: Option<&DateSpec>, to: Option<&DateSpec>) -> Result<()> {
+    if let (Some(from), Some(to)) = (from, to) {
+        if from.start() > to.end() {
+            return Err(Error::Usage(format!(
+                "--from {from} is after --to {to}; give the older date to --from"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn completions(shell: Shell) -> Result<u8> {
+    use clap::CommandFactory;
+    let shell = match shell {
+        Shell::Bash => clap_complete::Shell::Bash,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
+    };
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut crate::cli::Cli::command(), "policydiff", &mut out);
+    crate::output::emit(&String::from_utf8_lossy(&out), None)?;
+    Ok(crate::exit_codes::SUCCESS)
+}
+
+/// The manual page: `policydiff.1` with every command's options as sections.
+pub fn manpage_roff() -> Result<String> {
+    use clap::CommandFactory;
+    let cmd = crate::cli::Cli::command();
+    let mut out = Vec::new();
+    let fail = |e: std::io::Error| Error::Usage(format!("cannot write the manual page: {e}"));
+    clap_mangen::Man::new(cmd.clone()).render(&mut out).map_err(fail)?;
+    // Each command as a section of the one page, its parts as subsections.
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("policydiff {}", sub.get_name());
+        let man = clap_mangen::Man::new(sub.clone().display_name(name.clone()).bin_name(name.clone()));
+        let mut part = Vec::new();
+        man.render_synopsis_section(&mut part).map_err(fail)?;
+        man.render_description_section(&mut part).map_err(fail)?;
+        man.render_options_section(&mut part).map_err(fail)?;
+        man.render_subcommands_section(&mut part).map_err(fail)?;
+        man.render_extra_section(&mut part).map_err(fail)?;
+        let part = String::from_utf8_lossy(&part).replace(".SH ", ".SS ");
+        out.extend_from_slice(format!(".SH \"{}\"\n", name.to_uppercase()).as_bytes());
+        out.extend_from_slice(part.as_bytes());
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+fn manpage() -> Result<u8> {
+    crate::output::emit(&manpage_roff()?, None)?;
+    Ok(crate::exit_codes::SUCCESS)
 }

@@ -31,7 +31,9 @@ pub async fn run(args: &TextArgs, config: &Config) -> Result<u8> {
                     text.push('\n');
                 }
                 match args.format {
-                    TextFormat::Markdown => text.push_str(&format!("<!-- {} -->\n\n", l.info.source)),
+                    TextFormat::Markdown => {
+                        text.push_str(&format!("<!-- {} -->\n\n", l.info.source.replace("--", "- -")))
+                    }
                     _ => text.push_str(&format!("==> {} <==\n\n", l.info.source)),
                 }
             }
@@ -45,6 +47,7 @@ pub async fn run(args: &TextArgs, config: &Config) -> Result<u8> {
             }
         }
     }
-    output::emit(&text, None)?;
+    // Page text could hold ESC sequences: shown, never sent to the terminal.
+    output::emit(&crate::escape::control_chars(&text), None)?;
     Ok(exit_codes::SUCCESS)
 }

@@ -100,7 +100,13 @@ pub fn normalize(bytes: &[u8], kind: InputKind, options: &Options) -> Result<Doc
             normalize_markdown(&text)
         }
     };
-    if doc.is_empty() || !has_words(&doc, 3) {
+    // A page must show some prose to be a policy; a Markdown or text file is taken
+    // as the user wrote it (one heading and one item is a document).
+    let enough = match kind {
+        InputKind::Html => has_words(&doc, 3),
+        _ => doc.sections.iter().any(|s| !s.blocks.is_empty()) || has_words(&doc, 3),
+    };
+    if doc.is_empty() || !enough {
         return Err(NormalizeError::NoText);
     }
     Ok(doc)

@@ -1,15 +1,18 @@
 //! The Markdown report: a summary, the section changes, then each changed clause
-//! under its section heading, with `~~deleted~~` and `**inserted**` words
-//! (`<del>`/`<ins>` where a run begins or ends with punctuation).
+//! under its section heading, with `~~deleted~~` (`<del>` where a run begins or ends
+//! with punctuation) and `<ins>inserted</ins>` words — not bold, which the labels are.
+//! Clause text is escaped (`*`, `&`, `<`, backticks…) and source names are code spans
+//! that hold any backtick.
 
 use crate::diff::{ChangeKind, DocumentDiff, SectionStatus, WordOp, WordOpKind};
 use crate::provenance::SourceInfo;
 
-/// Escapes the characters that would turn clause text into markup.
+/// Escapes the characters that would turn clause text into markup (`&` too, which
+/// would start an entity), and makes control characters visible.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '~' | '`' | '[' | ']' | '<' | '>' | '#' | '|') {
+    for c in crate::escape::control_chars(text).chars() {
+        if matches!(c, '\\' | '*' | '_' | '~' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '&') {
             out.push('\\');
         }
         out.push(c);
@@ -17,8 +20,18 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// Emphasis around a run, with its outer white space kept outside the markers
-/// (`**word** `, never `**word **`, which Markdown does not read as bold).
+/// A code span holding `text` whatever backticks it contains (CommonMark: a fence
+/// longer than any run inside, padded when the text starts or ends with one).
+fn code(text: &str) -> String {
+    let text = crate::escape::one_line(text);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A deleted (`~~`) or inserted (`ins`) run, with its outer white space kept outside
+/// the markers (`~~word~~ `, never `~~word ~~`, which Markdown does not read as such).
 fn mark(text: &str, marker: &str) -> String {
     let trimmed = text.trim();
     if trimmed.is_empty() {
@@ -30,7 +43,8 @@ fn mark(text: &str, marker: &str) -> String {
     // by CommonMark; the HTML tags always are.
     let edges_are_words =
         trimmed.starts_with(char::is_alphanumeric) && trimmed.ends_with(char::is_alphanumeric);
-    if !edges_are_words {
+    // Insertions are never bold: the labels (`**Reworded:**`) are.
+    if !edges_are_words || marker != "~~" {
         let tag = if marker == "~~" { "del" } else { "ins" };
         return format!("{lead}<{tag}>{}</{tag}>{trail}", escape(trimmed));
     }
@@ -45,11 +59,11 @@ fn words(ops: &[WordOp]) -> String {
             WordOpKind::Equal => out.push_str(&escape(&op.text)),
             WordOpKind::Delete => out.push_str(&mark(&op.text, "~~")),
             WordOpKind::Insert => {
-                // `~~a~~**b**` reads as one word; a space keeps them apart.
+                // `~~a~~<ins>b</ins>` reads as one word; a space keeps them apart.
                 if prev == Some(WordOpKind::Delete) && !out.ends_with(char::is_whitespace) {
                     out.push(' ');
                 }
-                out.push_str(&mark(&op.text, "**"));
+                out.push_str(&mark(&op.text, "ins"));
             }
         }
         prev = Some(op.op);
@@ -58,7 +72,7 @@ fn words(ops: &[WordOp]) -> String {
 }
 
 fn describe(info: &SourceInfo) -> String {
-    let mut s = format!("`{}`", info.source);
+    let mut s = code(&info.source);
     if let Some(ts) = &info.timestamp {
         if !info.source.contains(ts.as_str()) {
             s.push_str(&format!(" (capture {ts})"));

@@ -4,6 +4,7 @@
 //! changes read as `[-deleted-]{+inserted+}`, as wdiff writes them.
 
 use crate::diff::{ChangeKind, DocumentDiff, SectionStatus, WordOp, WordOpKind};
+use crate::escape::control_chars as safe;
 use crate::provenance::SourceInfo;
 
 const RESET: &str = "\x1b[0m";
@@ -31,11 +32,11 @@ impl Painter {
         let mut out = String::new();
         for op in ops {
             match (op.op, self.color) {
-                (WordOpKind::Equal, _) => out.push_str(&op.text),
-                (WordOpKind::Delete, true) => out.push_str(&self.paint(RED_STRUCK, &op.text)),
-                (WordOpKind::Insert, true) => out.push_str(&self.paint(GREEN, &op.text)),
-                (WordOpKind::Delete, false) => out.push_str(&format!("[-{}-]", op.text)),
-                (WordOpKind::Insert, false) => out.push_str(&format!("{{+{}+}}", op.text)),
+                (WordOpKind::Equal, _) => out.push_str(&safe(&op.text)),
+                (WordOpKind::Delete, true) => out.push_str(&self.paint(RED_STRUCK, &safe(&op.text))),
+                (WordOpKind::Insert, true) => out.push_str(&self.paint(GREEN, &safe(&op.text))),
+                (WordOpKind::Delete, false) => out.push_str(&format!("[-{}-]", safe(&op.text))),
+                (WordOpKind::Insert, false) => out.push_str(&format!("{{+{}+}}", safe(&op.text))),
             }
         }
         out
@@ -43,7 +44,7 @@ impl Painter {
 }
 
 fn describe(info: &SourceInfo) -> String {
-    let mut s = info.source.clone();
+    let mut s = crate::escape::one_line(&info.source).into_owned();
     if let Some(ts) = &info.timestamp {
         if !info.source.contains(ts.as_str()) {
             s.push_str(&format!(" (capture {ts})"));
@@ -77,7 +78,7 @@ pub fn body(diff: &DocumentDiff, color: bool) -> String {
         out.push_str(&p.paint(BOLD, "Sections"));
         out.push('\n');
         for s in notable {
-            let name = |h: &Option<String>| h.clone().unwrap_or_else(|| "(untitled)".into());
+            let name = |h: &Option<String>| safe(h.as_deref().unwrap_or("(untitled)")).into_owned();
             let line = match s.status {
                 SectionStatus::Renamed => {
                     format!("  renamed  {} → {}", name(&s.old_heading), name(&s.new_heading))
@@ -95,11 +96,11 @@ pub fn body(diff: &DocumentDiff, color: bool) -> String {
         let section = super::change_section(change);
         if current != Some(section) {
             out.push('\n');
-            out.push_str(&p.paint(BOLD, &format!("== {} ==", section.unwrap_or("(untitled)"))));
+            out.push_str(&p.paint(BOLD, &format!("== {} ==", safe(section.unwrap_or("(untitled)")))));
             out.push('\n');
             current = Some(section);
         }
-        let text = |t: &Option<String>| t.clone().unwrap_or_default();
+        let text = |t: &Option<String>| safe(t.as_deref().unwrap_or_default()).into_owned();
         let line = match change.kind {
             ChangeKind::Added => p.paint(GREEN, &format!("+ {}", text(&change.new))),
             ChangeKind::Removed => p.paint(RED, &format!("- {}", text(&change.old))),
@@ -108,7 +109,7 @@ pub fn body(diff: &DocumentDiff, color: bool) -> String {
                 format!("{} {body}", p.paint(YELLOW, "~"))
             }
             ChangeKind::Moved => {
-                let from = change.old_section.as_deref().unwrap_or("(untitled)");
+                let from = safe(change.old_section.as_deref().unwrap_or("(untitled)"));
                 let body = change.words.as_deref().map(|w| p.words(w)).unwrap_or_else(|| text(&change.new));
                 format!("{} {body}", p.paint(CYAN, &format!("> moved from \"{from}\":")))
             }
@@ -117,4 +118,43 @@ pub fn body(diff: &DocumentDiff, color: bool) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The report wrapped to `width` columns: a long line continues under its text, after
+/// a hanging indent of two spaces (colour codes take no width).
+pub fn wrap(report: &str, width: usize) -> String {
+    let mut out = String::with_capacity(report.len() + report.len() / 16);
+    for line in report.lines() {
+        if textwrap::core::display_width(line) <= width {
+            out.push_str(line);
+        } else {
+            let options = textwrap::Options::new(width).subsequent_indent("  ");
+            out.push_str(&textwrap::wrap(line, options).join("\n"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_report_wraps_clauses_with_a_hanging_indent() {
+        let report = "== Cookies ==\n+ We use cookies to remember your preferences and to measure how the site is used.\n";
+        let wrapped = wrap(report, 30);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert_eq!(lines[0], "== Cookies ==");
+        assert!(lines[1].starts_with("+ We use"));
+        assert!(lines.len() > 3, "{wrapped}");
+        assert!(lines[2..].iter().all(|l| l.starts_with("  ") && !l.starts_with("   ")), "{wrapped}");
+        assert!(lines.iter().all(|l| textwrap::core::display_width(l) <= 30), "{wrapped}");
+    }
+
+    #[test]
+    fn colour_codes_take_no_width_when_wrapping() {
+        let line = format!("{GREEN}+ twelve chars{RESET}\n");
+        assert_eq!(wrap(&line, 14), line);
+    }
 }
