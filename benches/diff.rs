@@ -1,7 +1,9 @@
 //! Speed of the differ (Markdown parsing excluded): the largest real policy
 //! (Facebook's privacy policy, ~290 KB a version), every consecutive pair of the
-//! corpus's `ota-histories/`, and synthetic documents of 1k–10k clauses with a few
-//! per cent of edits, to show how time grows with size.
+//! corpus's `ota-histories/`, synthetic documents of 1k–10k clauses with a few
+//! per cent of edits, to show how time grows with size, and the corners where
+//! a differ turns quadratic (`diff_scaling`: a section of 2.5k–40k clauses all
+//! reworded or all shuffled, 10k–80k sections all renamed).
 //!
 //! `cargo bench --bench diff`; `POLICYDIFF_CORPUS` points at the corpus (default
 //! `../shared/corpus`); without it only the synthetic benchmarks run.
@@ -158,5 +160,57 @@ fn bench_synthetic(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_real, bench_synthetic);
+/// The corners where a differ turns quadratic, at growing sizes: one section of
+/// `n` clauses every one of which is reworded, the same section with its
+/// clauses shuffled, and `n` sections whose headings all changed.
+fn scaling_pair(kind: &str, n: usize) -> (Document, Document) {
+    let mut rng = Lcg(n as u64 + kind.len() as u64);
+    let clauses: Vec<String> = (0..n).map(|_| sentence(&mut rng)).collect();
+    let section = |cs: &[String]| format!("# Policy\n\n## Terms\n\n{}\n", cs.join("\n\n"));
+    let (old, new) = match kind {
+        "rewritten" => {
+            let reworded: Vec<String> = clauses.iter().map(|c| c.replacen(' ', " never ", 1)).collect();
+            (section(&clauses), section(&reworded))
+        }
+        "shuffled" => {
+            let mut shuffled = clauses.clone();
+            for i in (1..n).rev() {
+                shuffled.swap(i, rng.next(i + 1));
+            }
+            (section(&clauses), section(&shuffled))
+        }
+        _ => {
+            let doc = |word: &str| {
+                let mut md = String::from("# Policy\n\n");
+                for (i, c) in clauses.iter().enumerate() {
+                    md.push_str(&format!("## {word} {i} {}\n\n{c}\n\n", WORDS[i % WORDS.len()]));
+                }
+                md
+            };
+            (doc("Section"), doc("Part"))
+        }
+    };
+    (normalize_markdown(&old), normalize_markdown(&new))
+}
+
+fn bench_scaling(c: &mut Criterion) {
+    let mut group = c.benchmark_group("diff_scaling");
+    group.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
+    for (kind, sizes) in [
+        ("rewritten", &[2_500, 5_000, 10_000, 20_000, 40_000][..]),
+        ("shuffled", &[2_500, 5_000, 10_000, 20_000, 40_000][..]),
+        ("headings", &[10_000, 20_000, 40_000, 80_000][..]),
+    ] {
+        for &n in sizes {
+            let pair = scaling_pair(kind, n);
+            group.throughput(Throughput::Elements(n as u64));
+            group.bench_with_input(BenchmarkId::new(kind, n), &pair, |b, (old, new)| {
+                b.iter(|| black_box(diff(old, new)))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_real, bench_synthetic, bench_scaling);
 criterion_main!(benches);

@@ -31,9 +31,11 @@ use crate::score::Score;
 #[derive(Parser)]
 #[command(about = "Known-edit benchmark of the differ: per-kind precision and recall")]
 struct Args {
-    /// The evaluation corpus (holding wayback-policies/ and ota-histories/).
-    #[arg(long, default_value = "../shared/corpus")]
-    corpus: PathBuf,
+    /// The evaluation corpus (holding wayback-policies/ and ota-histories/). Without
+    /// it: ../shared/corpus when it holds policies, else the 8 fixture policies of
+    /// tests/fixtures/known-edits/ (said on stderr).
+    #[arg(long)]
+    corpus: Option<PathBuf>,
     /// Number of pairs (every fifth one cosmetic-only).
     #[arg(long, default_value_t = 200)]
     pairs: usize,
@@ -65,17 +67,33 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let bases = match gen::load_corpus(&args.corpus) {
+    let corpus = match &args.corpus {
+        Some(dir) => dir.clone(),
+        None => {
+            let shared = PathBuf::from("../shared/corpus");
+            if gen::load_corpus(&shared).is_ok_and(|b| !b.is_empty()) {
+                shared
+            } else {
+                let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known-edits");
+                eprintln!(
+                    "known_edits: no corpus at ../shared/corpus: using the fixture policies of {} (pass --corpus PATH for the full corpus)",
+                    fixtures.display()
+                );
+                fixtures
+            }
+        }
+    };
+    let bases = match gen::load_corpus(&corpus) {
         Ok(b) if !b.is_empty() => b,
         Ok(_) => {
             eprintln!(
                 "known_edits: no policies in {} (want wayback-policies/ or ota-histories/)",
-                args.corpus.display()
+                corpus.display()
             );
             return ExitCode::from(2);
         }
         Err(e) => {
-            eprintln!("known_edits: cannot read {}: {e}", args.corpus.display());
+            eprintln!("known_edits: cannot read {}: {e}", corpus.display());
             return ExitCode::from(2);
         }
     };

@@ -175,6 +175,16 @@ fn a_real_step_is_announced_once_with_retries_and_nothing_on_the_next_check() {
     let w = &list["watches"][0];
     assert_eq!((w["versions"].as_i64(), w["pending_notifications"].as_i64()), (Some(3), Some(0)));
     assert_eq!(w["last_version"], "20250801101010");
+
+    // Afterwards, the history of the watch is the changelog over the store, offline.
+    let o = run(store.path(), &standin.base, &[], &["--offline", "changelog", URL, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let windows: Vec<&serde_json::Value> =
+        log["steps"].as_array().unwrap().iter().map(|s| &s["window"]).collect();
+    assert_eq!(windows.len(), 2, "{log}");
+    assert_eq!(windows[0]["before"], "20250420101010");
+    assert_eq!(windows[1]["before"], "20250801101010");
 }
 
 #[test]

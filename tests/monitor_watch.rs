@@ -115,3 +115,12 @@ fn a_damaged_or_foreign_database_is_one_line_exit_2_and_left_untouched() {
         }
     }
 }
+
+#[test]
+fn a_check_with_no_watches_says_so_and_succeeds() {
+    let store = tempfile::tempdir().unwrap();
+    let o = run(store.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "policydiff: no watches to check; add one with `policydiff watch add URL`\n");
+    assert_eq!(stdout(&o), "");
+}

@@ -116,7 +116,8 @@ fn chosen(db: &Db, names: &[String]) -> Result<Vec<Watch>> {
     let all = db.watches_by_last_check()?;
     if names.is_empty() {
         if all.is_empty() {
-            return Err(Error::Usage("no watches to check; add one with `policydiff watch add URL`".into()));
+            // Not an error: a cron job set up before its first watch stays quiet.
+            eprintln!("policydiff: no watches to check; add one with `policydiff watch add URL`");
         }
         return Ok(all);
     }

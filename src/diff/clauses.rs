@@ -95,25 +95,35 @@ pub fn match_clauses(c: &mut Clauses<'_>, alignment: &Alignment) -> Vec<Link> {
     let mut links = Vec::new();
     let mut hunks: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
     for (a, b) in old_by.iter().zip(&new_by) {
-        let ah: Vec<u64> = a.iter().map(|&i| c.old_hashes[i]).collect();
-        let bh: Vec<u64> = b.iter().map(|&i| c.new_hashes[i]).collect();
-        let (mut hunk_old, mut hunk_new) = (Vec::new(), Vec::new());
-        for op in capture_diff_slices(Algorithm::Patience, &ah, &bh) {
-            match op {
-                DiffOp::Equal { old_index, new_index, len } => {
-                    hunks.push((std::mem::take(&mut hunk_old), std::mem::take(&mut hunk_new)));
-                    for k in 0..len {
-                        links.push(Link::Equal { old: a[old_index + k], new: b[new_index + k] });
-                    }
-                }
-                _ => {
-                    let (_, old_range, new_range) = op.as_tag_tuple();
-                    hunk_old.extend(old_range.map(|i| a[i]));
-                    hunk_new.extend(new_range.map(|i| b[i]));
-                }
+        // A clause stays in place only within its own section: one that crossed a
+        // heading (dropped, inserted, or another section's) pairs later as a move.
+        let mix = |h: u64, section: u64| h ^ section.wrapping_add(1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let ah: Vec<u64> = a
+            .iter()
+            .map(|&i| {
+                let section = alignment.old_to_new[c.old_sections[i]].map_or(u64::MAX, |n| n as u64);
+                mix(c.old_hashes[i], section)
+            })
+            .collect();
+        let bh: Vec<u64> = b
+            .iter()
+            .map(|&i| {
+                let n = c.new_sections[i];
+                mix(c.new_hashes[i], if alignment.new_to_old[n].is_some() { n as u64 } else { u64::MAX - 1 })
+            })
+            .collect();
+        let mut kept = Vec::new();
+        sequence_matches(&ah, &bh, 0, 0, 0, &mut kept);
+        let (mut i, mut j) = (0, 0);
+        for (ki, kj) in kept.into_iter().chain([(a.len(), b.len())]) {
+            if ki > i || kj > j {
+                hunks.push((a[i..ki].to_vec(), b[j..kj].to_vec()));
             }
+            if ki < a.len() {
+                links.push(Link::Equal { old: a[ki], new: b[kj] });
+            }
+            (i, j) = (ki + 1, kj + 1);
         }
-        hunks.push((hunk_old, hunk_new));
     }
     let mut vocab = Vocabulary::default();
     for (olds, news) in &hunks {
@@ -132,8 +142,87 @@ pub fn match_clauses(c: &mut Clauses<'_>, alignment: &Alignment) -> Vec<Link> {
     }
     removed.sort_unstable();
     added.sort_unstable();
-    pair_moves(c, removed, added, &mut links);
+    let same_region = |o: usize, n: usize| old_region[c.old_sections[o]] == new_region[c.new_sections[n]];
+    pair_moves(c, removed, added, &same_region, &mut links);
     links
+}
+
+/// Below this many cells (old × new clauses) a stretch is diffed exactly (Myers).
+const EXACT_CELLS: usize = 1 << 16;
+
+/// The clauses kept in order, as increasing (old, new) positions, offset by
+/// (`ao`, `bo`): Patience diff (common ends; clauses unique on both sides as
+/// anchors along their longest increasing run; the same between anchors), with
+/// `similar`'s Patience on small stretches. Never quadratic on large ones: a large stretch
+/// without an anchor is all changed.
+fn sequence_matches(a: &[u64], b: &[u64], ao: usize, bo: usize, depth: u32, out: &mut Vec<(usize, usize)>) {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    out.extend((0..prefix).map(|k| (ao + k, bo + k)));
+    let (a, b, ao, bo) = (&a[prefix..], &b[prefix..], ao + prefix, bo + prefix);
+    let suffix = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    let (ma, mb) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    if !ma.is_empty() && !mb.is_empty() {
+        if ma.len() * mb.len() <= EXACT_CELLS {
+            for op in capture_diff_slices(Algorithm::Patience, ma, mb) {
+                if let DiffOp::Equal { old_index, new_index, len } = op {
+                    out.extend((0..len).map(|k| (ao + old_index + k, bo + new_index + k)));
+                }
+            }
+        } else if depth < 16 {
+            // Anchors: clauses that occur once on each side, along the longest
+            // run in which they keep their order.
+            let mut seen: FxHashMap<u64, (u32, u32, usize, usize)> = FxHashMap::default();
+            for (i, h) in ma.iter().enumerate() {
+                let e = seen.entry(*h).or_insert((0, 0, i, 0));
+                e.0 += 1;
+            }
+            for (j, h) in mb.iter().enumerate() {
+                if let Some(e) = seen.get_mut(h) {
+                    e.1 += 1;
+                    e.3 = j;
+                }
+            }
+            let mut unique: Vec<(usize, usize)> =
+                seen.values().filter(|e| e.0 == 1 && e.1 == 1).map(|e| (e.2, e.3)).collect();
+            unique.sort_unstable();
+            let anchors = longest_increasing(&unique);
+            let (mut i, mut j) = (0, 0);
+            for (ai, aj) in anchors.into_iter().chain([(ma.len(), mb.len())]) {
+                sequence_matches(&ma[i..ai], &mb[j..aj], ao + i, bo + j, depth + 1, out);
+                if ai < ma.len() {
+                    out.push((ao + ai, bo + aj));
+                }
+                (i, j) = (ai + 1, aj + 1);
+            }
+        }
+    }
+    let (sa, sb) = (ao + ma.len(), bo + mb.len());
+    out.extend((0..suffix).map(|k| (sa + k, sb + k)));
+}
+
+/// The longest run of `pairs` (sorted by their first) whose seconds increase.
+pub(crate) fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
+    for (i, &(_, y)) in pairs.iter().enumerate() {
+        let pos = tails.partition_point(|&t| pairs[t].1 < y);
+        if pos > 0 {
+            prev[i] = Some(tails[pos - 1]);
+        }
+        if pos == tails.len() {
+            tails.push(i);
+        } else {
+            tails[pos] = i;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        out.push(pairs[i]);
+        cur = prev[i];
+    }
+    out.reverse();
+    out
 }
 
 /// Pairs the clauses left over with the same key on both sides, anywhere, the
@@ -198,7 +287,7 @@ fn pair_hunk(
     }
     // One clause replaced by one at the same place is a rewording on less evidence.
     let threshold = if olds.len() == 1 && news.len() == 1 { REWORDED_IN_PLACE } else { REWORDED };
-    let pairs = best_pairs(c, olds, news, threshold, true);
+    let pairs = best_pairs(c, olds, news, &|_, _| threshold, true);
     let mut old_group: Vec<Option<usize>> = vec![None; olds.len()];
     let mut new_group: Vec<Option<usize>> = vec![None; news.len()];
     let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
@@ -267,9 +356,18 @@ fn pair_hunk(
 }
 
 /// Pairs clauses left over anywhere that are nearly identical (identical ones
-/// paired before) as moves.
-fn pair_moves(c: &Clauses<'_>, left_old: Vec<usize>, left_new: Vec<usize>, links: &mut Vec<Link>) {
-    let pairs = best_pairs(c, &left_old, &left_new, MOVED, false);
+/// paired before) as moves; within one region (where the sequence diff may have
+/// put a rewording's two sides in two stretches around a repeated clause) the
+/// rewording threshold applies.
+fn pair_moves(
+    c: &Clauses<'_>,
+    left_old: Vec<usize>,
+    left_new: Vec<usize>,
+    same_region: &dyn Fn(usize, usize) -> bool,
+    links: &mut Vec<Link>,
+) {
+    let threshold = |o: usize, n: usize| if same_region(o, n) { REWORDED } else { MOVED };
+    let pairs = best_pairs(c, &left_old, &left_new, &threshold, false);
     let mut old_done = vec![false; left_old.len()];
     let mut new_done = vec![false; left_new.len()];
     for (i, j, _) in pairs {
@@ -281,13 +379,13 @@ fn pair_moves(c: &Clauses<'_>, left_old: Vec<usize>, left_new: Vec<usize>, links
     links.extend(left_new.iter().zip(&new_done).filter(|(_, d)| !**d).map(|(&n, _)| Link::Added(n)));
 }
 
-/// Greedy one-to-one pairing by bag similarity ≥ `threshold`, best first (ties to
+/// Greedy one-to-one pairing by bag similarity ≥ `threshold(old, new)`, best first (ties to
 /// the pair closest in relative position). Returns (old pos, new pos, score).
 fn best_pairs(
     c: &Clauses<'_>,
     olds: &[usize],
     news: &[usize],
-    threshold: f64,
+    threshold: &dyn Fn(usize, usize) -> f64,
     positional: bool,
 ) -> Vec<(usize, usize, f64)> {
     if olds.is_empty() || news.is_empty() {
@@ -305,6 +403,7 @@ fn best_pairs(
         let same_row = positional && labels.0.is_some() && labels.0 == labels.1;
         // Dice can't reach the threshold when the sizes differ too much.
         let (la, lb) = (a.len() as f64, b.len() as f64);
+        let threshold = threshold(o, n);
         if !same_row && 2.0 * la.min(lb) / (la + lb).max(1.0) < threshold {
             return;
         }
@@ -325,7 +424,8 @@ fn best_pairs(
             }
         }
     } else {
-        // Candidates share a word that few of the new clauses hold.
+        // Candidates share a word that few of the new clauses hold (or, within a
+        // stretch, sit at about the same place).
         let mut postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for (j, &n) in news.iter().enumerate() {
             let bag = &c.new_bags[n];
@@ -335,7 +435,7 @@ fn best_pairs(
                 }
             }
         }
-        let limit = 64.max(news.len() / 50);
+        let limit = 64;
         let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
         for (i, &o) in olds.iter().enumerate() {
             counts.clear();
@@ -350,9 +450,16 @@ fn best_pairs(
                     }
                 }
             }
+            if positional {
+                // The clauses at about the same place in the stretch.
+                let at = i * news.len() / olds.len();
+                for j in at.saturating_sub(2)..(at + 3).min(news.len()) {
+                    *counts.entry(j as u32).or_default() += 1;
+                }
+            }
             let mut cands: Vec<(u32, u32)> = counts.iter().map(|(&j, &n)| (n, j)).collect();
             cands.sort_unstable_by(|x, y| y.cmp(x));
-            for &(_, j) in cands.iter().take(24) {
+            for &(_, j) in cands.iter().take(12) {
                 consider(i, j as usize);
             }
         }

@@ -232,10 +232,14 @@ fn build(
             }
             Link::Moved { old: o, new: n } => {
                 let (os, ns) = (oc[o].section, nc[n].section);
+                let identical = oc[o].key == nc[n].key;
+                if identical && (ghost_old[os] || ghost_new[ns]) && same_section(os, ns) {
+                    continue; // under a heading that is only an emphasised clause
+                }
                 touched_old[os] = true;
                 touched_new[ns] = true;
-                let (ops, sim) = words::word_diff(&oc[o].text, &nc[n].text);
-                let identical = oc[o].key == nc[n].key;
+                let (ops, sim) =
+                    if identical { (Vec::new(), 1.0) } else { words::word_diff(&oc[o].text, &nc[n].text) };
                 let kind =
                     if same_section(os, ns) && !identical { ChangeKind::Reworded } else { ChangeKind::Moved };
                 let change = Change {

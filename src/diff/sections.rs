@@ -45,8 +45,21 @@ pub fn align(
         old.sections.iter().zip(&old_heads).map(|(s, h)| path_key(&s.path, h)).collect();
     let new_paths: Vec<String> =
         new.sections.iter().zip(&new_heads).map(|(s, h)| path_key(&s.path, h)).collect();
-    pair_identical(&mut a, &old_paths, &new_paths);
-    pair_identical(&mut a, &old_heads, &new_heads);
+    // Each section's clause hashes, sorted: repeated headings pair by their bodies.
+    let bodies = |n: usize, clauses: &[Clause], hashes: &[u64]| {
+        let mut v: Vec<Vec<u64>> = vec![Vec::new(); n];
+        for (c, h) in clauses.iter().zip(hashes) {
+            v[c.section].push(*h);
+        }
+        v.iter_mut().for_each(|b| b.sort_unstable());
+        v
+    };
+    let bodies = (
+        bodies(old.sections.len(), old_clauses, old_hashes),
+        bodies(new.sections.len(), new_clauses, new_hashes),
+    );
+    pair_identical(&mut a, &old_paths, &new_paths, &bodies);
+    pair_identical(&mut a, &old_heads, &new_heads, &bodies);
 
     let old_left: Vec<usize> = (0..old.sections.len()).filter(|&i| a.old_to_new[i].is_none()).collect();
     let new_left: Vec<usize> = (0..new.sections.len()).filter(|&i| a.new_to_old[i].is_none()).collect();
@@ -191,19 +204,56 @@ pub fn align(
     a
 }
 
-/// Pairs sections whose keys are equal, the k-th occurrence with the k-th.
-fn pair_identical(a: &mut Alignment, old_keys: &[String], new_keys: &[String]) {
-    let mut by_key: FxHashMap<&str, std::collections::VecDeque<usize>> = FxHashMap::default();
+/// Pairs sections whose keys are equal. A key held by several sections on a side
+/// pairs them by shared clauses first (a heading repeated above an empty section
+/// must not take its namesake's body), then the k-th remaining with the k-th.
+fn pair_identical(
+    a: &mut Alignment,
+    old_keys: &[String],
+    new_keys: &[String],
+    bodies: &(Vec<Vec<u64>>, Vec<Vec<u64>>),
+) {
+    let mut groups: FxHashMap<&str, (Vec<usize>, Vec<usize>)> = FxHashMap::default();
     for (i, k) in old_keys.iter().enumerate() {
         if a.old_to_new[i].is_none() {
-            by_key.entry(k.as_str()).or_default().push_back(i);
+            groups.entry(k.as_str()).or_default().0.push(i);
         }
     }
     for (n, k) in new_keys.iter().enumerate() {
-        if a.new_to_old[n].is_some() {
-            continue;
+        if a.new_to_old[n].is_none() {
+            if let Some(g) = groups.get_mut(k.as_str()) {
+                g.1.push(n);
+            }
         }
-        if let Some(o) = by_key.get_mut(k.as_str()).and_then(|q| q.pop_front()) {
+    }
+    let mut groups: Vec<(Vec<usize>, Vec<usize>)> =
+        groups.into_values().filter(|g| !g.1.is_empty()).collect();
+    groups.sort_unstable();
+    for (olds, news) in groups {
+        if (olds.len() > 1 || news.len() > 1) && olds.len() * news.len() <= 4096 {
+            let mut scored: Vec<(f64, usize, usize)> = Vec::new();
+            for &o in &olds {
+                for &n in &news {
+                    let (ob, nb) = (&bodies.0[o], &bodies.1[n]);
+                    if !ob.is_empty() && !nb.is_empty() {
+                        let s = dice(ob, nb);
+                        if s > 0.0 {
+                            scored.push((s, o, n));
+                        }
+                    }
+                }
+            }
+            scored.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+            for (_, o, n) in scored {
+                if a.old_to_new[o].is_none() && a.new_to_old[n].is_none() {
+                    a.old_to_new[o] = Some(n);
+                    a.new_to_old[n] = Some(o);
+                }
+            }
+        }
+        let olds: Vec<usize> = olds.into_iter().filter(|&o| a.old_to_new[o].is_none()).collect();
+        let news: Vec<usize> = news.into_iter().filter(|&n| a.new_to_old[n].is_none()).collect();
+        for (o, n) in olds.into_iter().zip(news) {
             a.old_to_new[o] = Some(n);
             a.new_to_old[n] = Some(o);
         }

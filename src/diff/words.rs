@@ -84,22 +84,39 @@ fn is_space(token: &str) -> bool {
 /// compared (white space would otherwise match white space and hide the words
 /// both sides share); white space goes with the stretch it sits in. The delete
 /// and equal runs give the old clause back, the insert and equal runs the new
-/// one (equal runs show the new text, so up to quote and dash style).
+/// one, exactly.
 pub fn word_diff<'a>(old: &'a str, new: &'a str) -> (Vec<WordOp>, f64) {
     let old_tokens = tokens(old);
     let new_tokens = tokens(new);
-    let solid =
-        |tokens: &[&str]| -> Vec<usize> { (0..tokens.len()).filter(|&i| !is_space(tokens[i])).collect() };
-    let (old_idx, new_idx) = (solid(&old_tokens), solid(&new_tokens));
-    let old_keys: Vec<String> = old_idx.iter().map(|&i| token_key(old_tokens[i])).collect();
-    let new_keys: Vec<String> = new_idx.iter().map(|&i| token_key(new_tokens[i])).collect();
+    // Words first (punctuation must never outweigh a shared word), then the
+    // punctuation between two kept words.
+    let pick = |tokens: &[&str], word: bool, from: usize, to: usize| -> Vec<usize> {
+        (from..to).filter(|&i| !is_space(tokens[i]) && is_word(tokens[i]) == word).collect()
+    };
+    let lcs = |old_idx: &[usize], new_idx: &[usize], out: &mut Vec<(usize, usize)>| {
+        let old_keys: Vec<String> = old_idx.iter().map(|&i| token_key(old_tokens[i])).collect();
+        let new_keys: Vec<String> = new_idx.iter().map(|&i| token_key(new_tokens[i])).collect();
+        for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
+            if let DiffOp::Equal { old_index, new_index, len } = op {
+                out.extend((0..len).map(|k| (old_idx[old_index + k], new_idx[new_index + k])));
+            }
+        }
+    };
+    let mut word_anchors = Vec::new();
+    let (old_words, new_words) =
+        (pick(&old_tokens, true, 0, old_tokens.len()), pick(&new_tokens, true, 0, new_tokens.len()));
+    lcs(&old_words, &new_words, &mut word_anchors);
     // The tokens both sides keep, as (old token, new token) positions.
     let mut anchors: Vec<(usize, usize)> = Vec::new();
-    for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
-        if let DiffOp::Equal { old_index, new_index, len } = op {
-            anchors.extend((0..len).map(|k| (old_idx[old_index + k], new_idx[new_index + k])));
+    let (mut o, mut n) = (0, 0);
+    for (ao, an) in word_anchors.iter().copied().chain([(old_tokens.len(), new_tokens.len())]) {
+        lcs(&pick(&old_tokens, false, o, ao), &pick(&new_tokens, false, n, an), &mut anchors);
+        if ao < old_tokens.len() {
+            anchors.push((ao, an));
         }
+        (o, n) = (ao + 1, an + 1);
     }
+    let (matched, old_words, new_words) = (word_anchors.len(), old_words.len(), new_words.len());
     let mut runs: Vec<(WordOpKind, Vec<&'a str>)> = Vec::new();
     let mut push = |kind: WordOpKind, tokens: &[&'a str]| {
         for &token in tokens.iter().filter(|t| !t.is_empty()) {
@@ -109,21 +126,18 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str) -> (Vec<WordOp>, f64) {
             }
         }
     };
-    let matched = anchors.iter().filter(|&&(_, n)| is_word(new_tokens[n])).count();
-    let words = |tokens: &[&str]| tokens.iter().filter(|t| is_word(t)).count();
-    let (old_words, new_words) = (words(&old_tokens), words(&new_tokens));
     let (mut o, mut n) = (0, 0);
     let ends =
         anchors.iter().map(|&(a, b)| (a, b, true)).chain([(old_tokens.len(), new_tokens.len(), false)]);
     for (ao, an, anchor) in ends {
         let (mut og, mut ng) = (&old_tokens[o..ao], &new_tokens[n..an]);
         // White space both sides have at the edges of a stretch stays equal.
-        let lead = matches!((og.first(), ng.first()), (Some(a), Some(b)) if is_space(a) && is_space(b));
+        let lead = matches!((og.first(), ng.first()), (Some(a), Some(b)) if is_space(a) && a == b);
         if lead {
             push(WordOpKind::Equal, &ng[..1]);
             (og, ng) = (&og[1..], &ng[1..]);
         }
-        let trail = matches!((og.last(), ng.last()), (Some(a), Some(b)) if is_space(a) && is_space(b));
+        let trail = matches!((og.last(), ng.last()), (Some(a), Some(b)) if is_space(a) && a == b);
         let tail = if trail { &ng[ng.len() - 1..] } else { &[][..] };
         if trail {
             (og, ng) = (&og[..og.len() - 1], &ng[..ng.len() - 1]);
@@ -132,7 +146,14 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str) -> (Vec<WordOp>, f64) {
         push(WordOpKind::Insert, ng);
         push(WordOpKind::Equal, tail);
         if anchor {
-            push(WordOpKind::Equal, &new_tokens[an..an + 1]);
+            // The same word in another quote or dash style is shown as written on
+            // each side, so that both clauses rebuild exactly.
+            if old_tokens[ao] == new_tokens[an] {
+                push(WordOpKind::Equal, &new_tokens[an..an + 1]);
+            } else {
+                push(WordOpKind::Delete, &old_tokens[ao..ao + 1]);
+                push(WordOpKind::Insert, &new_tokens[an..an + 1]);
+            }
             (o, n) = (ao + 1, an + 1);
         }
     }
@@ -144,18 +165,17 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str) -> (Vec<WordOp>, f64) {
 /// The similarity [`word_diff`] reports, without building the diff.
 pub fn similarity(old: &str, new: &str) -> f64 {
     let words = |text: &str| -> Vec<String> {
-        tokens(text).into_iter().filter(|t| !is_space(t)).map(token_key).collect()
+        tokens(text).into_iter().filter(|t| is_word(t)).map(token_key).collect()
     };
     let (a, b) = (words(old), words(new));
-    let count = |v: &[String]| v.iter().filter(|t| is_word(t)).count();
-    let total = count(&a) + count(&b);
+    let total = a.len() + b.len();
     if total == 0 {
         return 1.0;
     }
     let mut matched = 0;
     for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
-        if let DiffOp::Equal { old_index, len, .. } = op {
-            matched += a[old_index..old_index + len].iter().filter(|t| is_word(t)).count();
+        if let DiffOp::Equal { len, .. } = op {
+            matched += len;
         }
     }
     2.0 * matched as f64 / total as f64
@@ -316,10 +336,12 @@ mod tests {
     }
 
     #[test]
-    fn quote_style_is_not_a_word_change() {
-        let (ops, sim) = word_diff("We don\u{2019}t sell.", "We don't sell.");
-        assert_eq!(ops.len(), 1);
+    fn quote_style_keeps_the_similarity_and_shows_each_side_as_written() {
+        let (old, new) = ("We don\u{2019}t sell.", "We don't sell.");
+        let (ops, sim) = word_diff(old, new);
         assert_eq!(sim, 1.0);
+        let side = |skip| ops.iter().filter(|o| o.op != skip).map(|o| o.text.as_str()).collect::<String>();
+        assert_eq!((side(WordOpKind::Insert), side(WordOpKind::Delete)), (old.to_string(), new.to_string()));
     }
 
     #[test]

@@ -13,6 +13,9 @@
 //! archive's copies of a text already seen live) are not looked at again, so a change
 //! seen live is announced once.
 
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
 use serde_json::Value;
 
 use super::hook;
@@ -65,6 +68,9 @@ pub struct Checked {
     pub unusable: Vec<String>,
     /// A part of the check that failed after the rest was recorded (the live page).
     pub warning: Option<String>,
+    /// Time spent on the archive and the live page: requests, and waits for the rate
+    /// limits (the rest of a check's time is its own work: state, parsing, diffing).
+    pub network_time: Duration,
 }
 
 /// Checks watches against the archive (and their live pages) and records what it finds.
@@ -72,6 +78,7 @@ pub struct Checker {
     acquirer: Acquirer,
     live: Live,
     targets: Vec<Target>,
+    network_time: Cell<Duration>,
 }
 
 impl Checker {
@@ -84,7 +91,7 @@ impl Checker {
             ));
         }
         let limits = acquirer.client().map(|c| c.etiquette().limits.clone()).unwrap_or_default();
-        Ok(Checker { acquirer, live: Live::new(limits)?, targets })
+        Ok(Checker { acquirer, live: Live::new(limits)?, targets, network_time: Cell::default() })
     }
 
     /// Checks one watch and records the result in one transaction. On an error nothing
@@ -101,7 +108,8 @@ impl Checker {
             Some(ts) => Some(ts.parse::<DateSpec>().map_err(|e| Error::store(db.path(), e.to_string()))?),
             None => None,
         };
-        let listed = client.list(&watch.url, &Query { from, to: None, all: false }).await?;
+        self.network_time.set(Duration::ZERO);
+        let listed = self.timed(client.list(&watch.url, &Query { from, to: None, all: false })).await?;
         let newest_listed = listed.iter().map(|c| c.timestamp.clone()).max();
         let last_seen = db.last_seen(watch.id)?;
         let floor = match (&watch.last_capture, &last_seen) {
@@ -109,10 +117,18 @@ impl Checker {
             (a, b) => a.clone().or(b.clone()),
         };
         let new: Vec<Capture> = listed
-            .into_iter()
+            .iter()
             .filter(|c| c.status == Some(200))
             .filter(|c| floor.as_ref().is_none_or(|f| c.timestamp.as_str() > f.as_str()))
+            .cloned()
             .collect();
+        if !new.is_empty() {
+            // Cached for `changelog --offline` (merged with what is cached); not rewritten
+            // when nothing is new, so an idle check writes nothing but its state.
+            if let Err(e) = acquirer.store().save_listing(&watch.url, &listed, false) {
+                tracing::warn!("{}: could not cache the listing: {e}", watch.name);
+            }
+        }
         let mut record = CheckRecord {
             last_capture: newest_listed.filter(|n| watch.last_capture.as_ref().is_none_or(|l| n > l)),
             checked_at: super::state::now_rfc3339(),
@@ -123,6 +139,7 @@ impl Checker {
             new_captures: new.len(),
             unusable: Vec::new(),
             warning: None,
+            network_time: Duration::ZERO,
         };
         if last_seen.is_none() {
             self.baseline(&acquirer, watch, &new, &mut record, &mut checked).await?;
@@ -130,6 +147,7 @@ impl Checker {
             let recorded = db.versions(watch.id)?;
             self.extend(&acquirer, watch, recorded, &new, &mut record, &mut checked).await?;
         }
+        checked.network_time = self.network_time.get();
         hook::point("before-record");
         db.record_check(watch.id, &record)?;
         hook::point("after-record");
@@ -241,6 +259,14 @@ impl Checker {
         Ok(())
     }
 
+    /// Awaits `work`, counting its time as network time.
+    async fn timed<T>(&self, work: impl std::future::Future<Output = T>) -> T {
+        let started = Instant::now();
+        let out = work.await;
+        self.network_time.set(self.network_time.get() + started.elapsed());
+        out
+    }
+
     /// A listed capture into the store and read. A capture that cannot be fetched fails
     /// the check (to be tried again); one that reads as no policy is unusable.
     async fn read_capture(
@@ -249,7 +275,7 @@ impl Checker {
         watch: &Watch,
         capture: &Capture,
     ) -> Result<std::result::Result<Document, Unusable>> {
-        let fetched = acquirer.fetch(&watch.url, capture).await?;
+        let fetched = self.timed(acquirer.fetch(&watch.url, capture)).await?;
         let source = format!("{}@{}", watch.url, capture.timestamp);
         Ok(match acquirer.load_stored(&source, &watch.url, &fetched.stored) {
             Ok(loaded) => Ok(loaded.document),
@@ -279,10 +305,12 @@ impl Checker {
             },
             _ => now,
         };
+        let started = Instant::now();
         let answer = self
             .live
             .get(&watch.url, watch.live_etag.as_deref(), watch.live_last_modified.as_deref(), &stamp)
             .await;
+        self.network_time.set(self.network_time.get() + started.elapsed());
         let (fetched, etag, last_modified) = match answer {
             Ok(LiveAnswer::NotModified) => return,
             Ok(LiveAnswer::Page { fetched, etag, last_modified }) => (fetched, etag, last_modified),

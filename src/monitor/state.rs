@@ -281,6 +281,7 @@ impl Db {
             ));
         }
         db.conn.pragma_update(None, "foreign_keys", true).map_err(|e| db.error(e))?;
+        db.durable(false)?;
         if version < SCHEMA_VERSION {
             db.migrate(version)?;
         }
@@ -325,8 +326,18 @@ impl Db {
         Ok(())
     }
 
+    /// How the next commits reach the disk. In WAL mode, `NORMAL` commits survive a
+    /// killed process but may be lost with a power cut (no fsync: 0.05 ms instead of
+    /// ~5 ms here); `FULL` syncs the log at commit, and with it every commit before.
+    /// Recorded versions, steps and deliveries are `FULL`; an idle check's time is not.
+    fn durable(&mut self, full: bool) -> Result<()> {
+        let level = if full { "FULL" } else { "NORMAL" };
+        self.conn.pragma_update(None, "synchronous", level).map_err(|e| self.error(e))
+    }
+
     /// Adds a watch. A URL or a name already watched is an error naming the other watch.
     pub fn add_watch(&mut self, new: &NewWatch) -> Result<Watch> {
+        self.durable(true)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -360,6 +371,7 @@ impl Db {
     /// Removes a watch with its versions, steps and notifications (the store's
     /// captures stay). False when no watch has that name.
     pub fn remove_watch(&mut self, name: &str) -> Result<bool> {
+        self.durable(true)?;
         let n =
             self.conn.execute("DELETE FROM watches WHERE name = ?1", [name]).map_err(|e| self.error(e))?;
         Ok(n > 0)
@@ -473,6 +485,11 @@ impl Db {
     /// capture and check time, its new versions, its steps and, for each step, one
     /// pending notification per target. Returns the ids of the steps recorded.
     pub fn record_check(&mut self, watch_id: i64, record: &CheckRecord) -> Result<Vec<i64>> {
+        // A new version or step must survive a power cut before anything is announced;
+        // the time of an idle check need not.
+        self.durable(
+            !record.versions.is_empty() || !record.steps.is_empty() || record.extend_last.is_some(),
+        )?;
         let path = self.path.clone();
         let err = |e: rusqlite::Error| db_err(&path, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
@@ -577,6 +594,7 @@ impl Db {
 
     /// Marks a notification delivered (idempotent).
     pub fn mark_delivered(&mut self, id: i64) -> Result<()> {
+        self.durable(true)?;
         self.conn
             .execute(
                 "UPDATE notifications SET delivered_at = ?2, attempts = attempts + 1, last_error = NULL
