@@ -599,7 +599,7 @@ pub fn page(n: usize) -> Vec<u8> {
 /// stamps requests when its task runs, and on a loaded 2-core machine that lags
 /// the client's send by some milliseconds (seen: 9 ms). The limiter's own spacing
 /// is tested exactly in `archive::etiquette`'s unit tests.
-const ARRIVAL_JITTER: f64 = 0.03;
+const ARRIVAL_JITTER: f64 = 0.04;
 
 /// Asserts that no two requests of `reqs`, as they arrived, are closer than the rate
 /// allows: request j never arrives sooner than (j−i)·interval after request i, less
