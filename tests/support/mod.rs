@@ -597,7 +597,7 @@ pub fn page(n: usize) -> Vec<u8> {
 
 /// How much later than it was sent a request may be seen arriving: the stand-in
 /// stamps requests when its task runs, and on a loaded 2-core machine that lags
-/// the client's send by some milliseconds (seen: 9 ms). The limiter's own spacing
+/// the client's send by tens of milliseconds (seen: up to 28 ms at load 13). The limiter's own spacing
 /// is tested exactly in `archive::etiquette`'s unit tests.
 const ARRIVAL_JITTER: f64 = 0.04;
 
