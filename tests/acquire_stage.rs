@@ -105,3 +105,19 @@ async fn offline_is_an_acquirer_without_a_client_and_makes_no_request() {
     assert!(missing.contains("20190101000000") && missing.contains("--offline"), "{missing}");
     assert_eq!(s.requests().len(), before, "offline makes no request");
 }
+
+#[tokio::test]
+async fn a_listing_of_part_of_the_range_keeps_the_cached_captures_outside_it() {
+    let s = stand_in();
+    let store = tempfile::tempdir().unwrap();
+    let whole = online(store.path(), &s.base).list(URL, &Query::default()).await.unwrap();
+    assert_eq!(whole.len(), 3);
+    let part =
+        Query { from: Some("2018".parse().unwrap()), to: Some("2018".parse().unwrap()), ..Query::default() };
+    let listed = online(store.path(), &s.base).list(URL, &part).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let offline = Acquirer::new(Store::new(store.path()), None, &s.base);
+    let cached = offline.list(URL, &Query::default()).await.unwrap();
+    let stamps: Vec<&str> = cached.iter().map(|c| c.timestamp.as_str()).collect();
+    assert_eq!(stamps, ["20170101000000", "20180101000000", "20190101000000"]);
+}
