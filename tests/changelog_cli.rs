@@ -8,15 +8,12 @@ mod support;
 use std::collections::BTreeSet;
 
 use serde_json::Value;
-use support::history::{linkedin_versions, parler_versions, Plan, Shows};
+use support::history::{linkedin_versions, parler_versions, Plan, Shows, PARLER_TEXT};
 use support::{policydiff, stderr, stdout};
 
 const URL: &str = "https://example.com/legal/privacy";
 
 use Shows::{Captcha, ErrorPage, Missing, Version as V};
-
-/// Parler's versions: 2 is the home page recorded by mistake, 4 is 3's text again.
-const PARLER_TEXT: [Option<usize>; 6] = [Some(0), Some(1), None, Some(3), Some(3), Some(5)];
 
 fn parler_plan() -> Plan {
     Plan::new(

@@ -8,7 +8,7 @@ mod support;
 use policydiff::document::Document;
 use policydiff::history::{bisect, CaptureRef, History, Unusable};
 use policydiff::normalize::{normalize, InputKind, Options};
-use support::history::{linkedin_versions, parler_versions, Plan, Shows};
+use support::history::{linkedin_versions, parler_versions, Plan, Shows, PARLER_TEXT};
 
 const URL: &str = "https://example.com/legal/privacy";
 
@@ -33,10 +33,6 @@ fn windows(h: &History) -> Vec<(String, String)> {
 }
 
 use Shows::{Captcha, ErrorPage, Missing, Version as V};
-
-/// Parler's versions: 0 → 1 adds two clauses, 2 is the home page recorded by
-/// mistake, 3 rewords, 4 is 3 without its links (the same text), 5 adds a section.
-const PARLER_TEXT: [Option<usize>; 6] = [Some(0), Some(1), None, Some(3), Some(3), Some(5)];
 
 fn parler_plan() -> Plan {
     Plan::new(

@@ -16,7 +16,7 @@ use std::collections::VecDeque;
 use rustc_hash::FxHashMap;
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
-use super::sections::{regions, Alignment};
+use super::sections::{longest_increasing, regions, Alignment};
 use super::words::{dice, similarity, union, Vocabulary};
 
 /// How a clause of one version relates to the other version.
@@ -198,31 +198,6 @@ fn sequence_matches(a: &[u64], b: &[u64], ao: usize, bo: usize, depth: u32, out:
     }
     let (sa, sb) = (ao + ma.len(), bo + mb.len());
     out.extend((0..suffix).map(|k| (sa + k, sb + k)));
-}
-
-/// The longest run of `pairs` (sorted by their first) whose seconds increase.
-pub(crate) fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
-    let mut tails: Vec<usize> = Vec::new();
-    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
-    for (i, &(_, y)) in pairs.iter().enumerate() {
-        let pos = tails.partition_point(|&t| pairs[t].1 < y);
-        if pos > 0 {
-            prev[i] = Some(tails[pos - 1]);
-        }
-        if pos == tails.len() {
-            tails.push(i);
-        } else {
-            tails[pos] = i;
-        }
-    }
-    let mut out = Vec::with_capacity(tails.len());
-    let mut cur = tails.last().copied();
-    while let Some(i) = cur {
-        out.push(pairs[i]);
-        cur = prev[i];
-    }
-    out.reverse();
-    out
 }
 
 /// Pairs the clauses left over with the same key on both sides, anywhere, the

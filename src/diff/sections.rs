@@ -266,11 +266,17 @@ pub fn moved(a: &Alignment) -> Vec<bool> {
     let pairs: Vec<(usize, usize)> =
         a.new_to_old.iter().enumerate().filter_map(|(n, o)| o.map(|o| (n, o))).collect();
     let mut moved = vec![false; a.new_to_old.len()];
-    // Longest increasing subsequence of old indices (patience sorting).
+    pairs.iter().for_each(|&(n, _)| moved[n] = true);
+    longest_increasing(&pairs).into_iter().for_each(|(n, _)| moved[n] = false);
+    moved
+}
+
+/// The longest run of `pairs` (sorted by their first) whose seconds increase.
+pub(crate) fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let mut tails: Vec<usize> = Vec::new();
     let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
-    for (i, &(_, o)) in pairs.iter().enumerate() {
-        let pos = tails.partition_point(|&t| pairs[t].1 < o);
+    for (i, &(_, y)) in pairs.iter().enumerate() {
+        let pos = tails.partition_point(|&t| pairs[t].1 < y);
         if pos > 0 {
             prev[i] = Some(tails[pos - 1]);
         }
@@ -280,16 +286,14 @@ pub fn moved(a: &Alignment) -> Vec<bool> {
             tails[pos] = i;
         }
     }
-    let mut in_lis = vec![false; pairs.len()];
+    let mut out = Vec::with_capacity(tails.len());
     let mut cur = tails.last().copied();
     while let Some(i) = cur {
-        in_lis[i] = true;
+        out.push(pairs[i]);
         cur = prev[i];
     }
-    for (i, &(n, _)) in pairs.iter().enumerate() {
-        moved[n] = !in_lis[i];
-    }
-    moved
+    out.reverse();
+    out
 }
 
 /// Regions: each pair of aligned sections with the unpaired sections that follow

@@ -17,6 +17,11 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// Which of Parler's versions each one reads as: 0 → 1 adds two clauses, 2 is the
+/// home page recorded by mistake, 3 rewords, 4 is 3 without its links (the same
+/// text), 5 adds a section.
+pub const PARLER_TEXT: [Option<usize>; 6] = [Some(0), Some(1), None, Some(3), Some(3), Some(5)];
+
 /// The Parler Privacy Policy versions of tests/fixtures/history/parler-pp, oldest first.
 pub fn parler_versions() -> Vec<String> {
     let dir = fixtures().join("history/parler-pp");
