@@ -132,7 +132,8 @@ fn dash_output_is_standard_output_and_the_format_follows_the_extension() {
         assert!(std::fs::read_to_string(&to).unwrap().starts_with(start), "{name}");
     }
     // The changelog too, .atom for its feed.
-    for (name, start) in [("c.html", "<!DOCTYPE html>"), ("c.json", "{"), ("c.atom", "<?xml"), ("c.md", "# ")] {
+    for (name, start) in [("c.html", "<!DOCTYPE html>"), ("c.json", "{"), ("c.atom", "<?xml"), ("c.md", "# ")]
+    {
         let to = d.path().join(name);
         let o = policydiff(&["changelog", a, b, "-o", to.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(1), "{}", err(&o));
@@ -184,7 +185,11 @@ fn brief_mode_is_the_same_on_every_command_nothing_but_errors_and_the_status() {
         let mut all = vec!["-q"];
         all.extend_from_slice(args);
         let o = policydiff(&all);
-        assert_eq!((o.status.code(), out(&o).as_str(), err(&o).as_str()), (Some(*status), "", ""), "{args:?}");
+        assert_eq!(
+            (o.status.code(), out(&o).as_str(), err(&o).as_str()),
+            (Some(*status), "", ""),
+            "{args:?}"
+        );
         // Without -q the same command does print: -q is what silenced it.
         if !args.contains(&"add") && !args.contains(&"remove") {
             assert!(!out(&policydiff(args)).is_empty(), "{args:?} prints nothing without -q");
@@ -231,7 +236,8 @@ fn refusing_archive() -> String {
         for mut conn in listener.incoming().flatten() {
             let mut buf = [0u8; 4096];
             let _ = conn.read(&mut buf);
-            let _ = conn.write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ =
+                conn.write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
         }
     });
     url

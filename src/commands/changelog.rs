@@ -77,7 +77,11 @@ pub async fn run(args: &ChangelogArgs, config: &Config) -> Result<u8> {
         return Ok(status);
     }
     let format = args.format.or_else(|| format_of(args.output.as_deref())).unwrap_or(
-        if config.stdout_is_terminal && to_stdout { ChangelogFormat::Terminal } else { ChangelogFormat::Markdown },
+        if config.stdout_is_terminal && to_stdout {
+            ChangelogFormat::Terminal
+        } else {
+            ChangelogFormat::Markdown
+        },
     );
     let text = match format {
         ChangelogFormat::Terminal => render::terminal::render(&log, config.color && to_stdout),

@@ -34,7 +34,10 @@ pub async fn run(args: &DiffArgs, config: &Config) -> Result<u8> {
             }
         }
         DiffFormat::Markdown => report::markdown::render(&d, &old.info, &new.info),
-        DiffFormat::Html => report::html::render(&d, &old.info, &new.info),
+        DiffFormat::Html => {
+            let context = report::html::Context::new(&d, &old.document, &new.document);
+            report::html::render(&d, &old.info, &new.info, Some(&context))
+        }
     };
     output::emit(&text, args.output.as_deref())?;
     Ok(status)
