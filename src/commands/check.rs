@@ -65,7 +65,13 @@ pub async fn run(args: &CheckArgs, config: &Config) -> Result<u8> {
             Ok(checked) => Result1::Done(checked),
             Err(e) => Result1::Failed(e),
         };
-        if args.format == CheckFormat::Text {
+        if config.brief() {
+            // -q: no report, but a failed watch is still an error line on stderr.
+            let failed = format!("{}: error: ", watch.name);
+            for line in lines(&watch, &result).iter().filter(|l| l.starts_with(&failed)) {
+                eprintln!("policydiff: {}", crate::escape::one_line(line));
+            }
+        } else if args.format == CheckFormat::Text {
             for line in lines(&watch, &result) {
                 if bar.is_hidden() {
                     output::emit(&format!("{line}\n"), None)?;
