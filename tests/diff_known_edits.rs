@@ -471,6 +471,59 @@ fn an_unclosed_last_paragraph_inside_font_is_kept() {
     assert_eq!(last.as_deref(), Some("We answer every letter within thirty days of receiving it."));
 }
 
+/// Found by the `table row` edits' HTML sides: a data table whose cells are long (the
+/// LinkedIn and YouTube privacy policies' legal-basis tables, 400+ characters a cell on
+/// average) was read as a layout table, its rows as paragraphs.
+#[test]
+fn a_data_table_with_long_cells_is_read_as_rows() {
+    let long = |what: &str| {
+        // About 1,000 characters a cell (three times one sentence): 500+ on average.
+        format!("To {what}, we process the data you give us and the data we collect as you use our services, including your name, your e-mail address, the pages you visit, the device you use, the place you are in and the settings you choose; we keep it only as long as we need it for that purpose and delete it afterwards, unless the law requires us to keep it for longer, in which case we keep it for the period the law sets and no longer than that. ").repeat(3)
+    };
+    let rows: String = ["provide the service", "keep you safe", "improve our products"]
+        .iter()
+        .map(|w| {
+            format!("<tr><td>{w}</td><td>{}</td><td>{}</td></tr>\n", long(w), long("comply with the law"))
+        })
+        .collect();
+    let page = format!(
+        "<html><body><main><h1>Privacy Policy</h1><h2>Legal bases</h2>\n<table>\n\
+         <tr><td>Purpose</td><td>What we do</td><td>Legal basis</td></tr>\n{rows}</table></main></body></html>"
+    );
+    let doc = html::read(&page).expect("the page has text");
+    let table_rows: Vec<&policydiff::document::Block> =
+        doc.blocks().filter(|b| matches!(b, policydiff::document::Block::TableRow { .. })).collect();
+    assert_eq!(table_rows.len(), 4, "{:#?}", doc.sections);
+}
+
+/// The same rule leaves a layout table (the page's text in one cell) to its cells.
+#[test]
+fn a_layout_table_holding_the_page_in_one_cell_is_not_a_data_table() {
+    let policy = "We collect your name and your email address when you register. ".repeat(30);
+    let page = format!(
+        "<html><body><table><tr><td><a href=\"/\">Home</a></td><td>Acme Inc.</td></tr>\n\
+         <tr><td><a href=\"/a\">About</a> <a href=\"/b\">Blog</a></td><td><h1>Privacy Policy</h1><p>{policy}</p></td></tr>\n\
+         <tr><td>&copy; Acme</td><td><a href=\"/terms\">Terms</a></td></tr></table></body></html>"
+    );
+    let doc = html::read(&page).expect("the page has text");
+    assert!(
+        !doc.blocks().any(|b| matches!(b, policydiff::document::Block::TableRow { .. })),
+        "{:#?}",
+        doc.sections
+    );
+    let policy_without_heading = "<tr><td>Home</td><td>Acme Inc.</td></tr><tr><td>About</td><td>POLICY</td></tr><tr><td>Blog</td><td>Help</td></tr>";
+    let page = format!(
+        "<html><body><table>{}</table></body></html>",
+        policy_without_heading.replace("POLICY", &policy)
+    );
+    let doc = html::read(&page).expect("the page has text");
+    assert!(
+        !doc.blocks().any(|b| matches!(b, policydiff::document::Block::TableRow { .. })),
+        "{:#?}",
+        doc.sections
+    );
+}
+
 #[test]
 fn html_sides_are_site_captures_the_html_normalizer_reads_back_modulo_white_space() {
     let (pairs, _) = html_pairs();
