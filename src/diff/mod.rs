@@ -41,7 +41,8 @@ pub struct DocumentDiff {
     /// (removed ones at their old place).
     pub sections: Vec<SectionChange>,
     /// One entry per changed clause, in reading order of the new version
-    /// (removed clauses at their old place).
+    /// (removed clauses at their old place within their section's counterpart),
+    /// the changes of one section pair contiguous.
     pub changes: Vec<Change>,
 }
 
@@ -153,23 +154,7 @@ fn build(
     links: Vec<Link>,
 ) -> DocumentDiff {
     let heading = |doc: &Document, s: Option<usize>| s.and_then(|s| doc.sections[s].heading.clone());
-    // Anchors for removed clauses: the new position of each old clause that stayed.
-    let mut anchor: Vec<Option<usize>> = vec![None; oc.len()];
-    for link in &links {
-        match link {
-            Link::Equal { old, new } => anchor[*old] = Some(*new),
-            Link::Reworded { old, new } => old.iter().for_each(|&o| anchor[o] = Some(new[0])),
-            _ => {}
-        }
-    }
-    let mut last = 0usize;
-    let mut removed_place: Vec<usize> = vec![0; oc.len()];
-    for (o, a) in anchor.iter().enumerate() {
-        if let Some(n) = a {
-            last = *n + 1;
-        }
-        removed_place[o] = last;
-    }
+    let removed_place = removed_places(oc, nc, alignment, &links);
     let join =
         |cs: &[Clause], idx: &[usize]| idx.iter().map(|&i| cs[i].text.as_str()).collect::<Vec<_>>().join(" ");
     let join_key =
@@ -307,6 +292,60 @@ fn build(
         }
     }
     DocumentDiff { summary, sections, changes }
+}
+
+/// Where each old clause would read in the new version if it were removed: a new
+/// clause position (a removed clause sorts before the new clause there). Within the
+/// section paired with its own, after the last earlier clause of its section that
+/// stayed there (else at that section's start), so that the changes shown under one
+/// section are listed together; when its section was removed, where that section
+/// stood (before the next section that kept its place, as in the section list).
+fn removed_places(
+    oc: &[Clause],
+    nc: &[Clause],
+    alignment: &sections::Alignment,
+    links: &[Link],
+) -> Vec<usize> {
+    let start = |s: usize| nc.partition_point(|c| c.section < s);
+    let end = |s: usize| nc.partition_point(|c| c.section <= s);
+    let paired = |o: usize| alignment.old_to_new[oc[o].section];
+    // The new position of each old clause that stayed in its section's counterpart.
+    let mut anchor: Vec<Option<usize>> = vec![None; oc.len()];
+    for link in links {
+        let (olds, n) = match link {
+            Link::Equal { old, new } => (std::slice::from_ref(old), *new),
+            Link::Reworded { old, new } => (old.as_slice(), new[0]),
+            _ => continue,
+        };
+        for &o in olds {
+            if paired(o) == Some(nc[n].section) {
+                anchor[o] = Some(n);
+            }
+        }
+    }
+    // A removed section stands before the next new section that kept its place.
+    let moved = sections::moved(alignment);
+    let mut stood = vec![nc.len(); alignment.old_to_new.len()];
+    let mut next_old = 0;
+    for (n, o) in alignment.new_to_old.iter().enumerate() {
+        if let (Some(o), false) = (o, moved[n]) {
+            stood[next_old..(*o).max(next_old)].fill(start(n));
+            next_old = next_old.max(o + 1);
+        }
+    }
+    let mut places = vec![0; oc.len()];
+    let mut last: Option<usize> = None;
+    for o in 0..oc.len() {
+        if o == 0 || oc[o].section != oc[o - 1].section {
+            last = None;
+        }
+        places[o] = match paired(o) {
+            Some(s) => last.map_or(start(s), |n| n + 1).clamp(start(s), end(s)),
+            None => stood[oc[o].section],
+        };
+        last = anchor[o].or(last);
+    }
+    places
 }
 
 /// A wholly emphasised paragraph reads as a heading to the normalizer, so

@@ -416,3 +416,52 @@ fn a_short_clause_inside_a_longer_one_elsewhere_is_not_a_move() {
     let r = d(POLICY, &new);
     assert_eq!(kinds(&r), [ChangeKind::Removed, ChangeKind::Added], "{:#?}", r.changes);
 }
+
+/// The headings a report shows, one per run of changes under the same section.
+fn section_runs(diff: &DocumentDiff) -> Vec<Option<&str>> {
+    let mut runs: Vec<Option<&str>> = Vec::new();
+    for c in &diff.changes {
+        let s = crate::report::change_section(c);
+        if runs.last() != Some(&s) {
+            runs.push(s);
+        }
+    }
+    runs
+}
+
+#[test]
+fn changes_of_one_section_are_listed_together() {
+    // The shape of NAKIVO 2015 → 2017: the heading "Acme" above the first paragraph
+    // was dropped (its clauses now read under "Overview") and the address changed.
+    let old = "## Overview\n\n## Acme\n\nrecognizes that privacy matters. The Site is operated by Acme. \
+               Write to us at:\n\n## Headquarters\n\n1999 Bascom Avenue.\n\nCampbell, California.\n\nWe answer within a week.\n\n\
+               ## Sharing\n\nWe never sell data.\n";
+    let new = "## Overview\n\nAcme recognizes that privacy matters. The Site is operated by Acme. \
+               Write to us at:\n\n## Headquarters\n\n4894 Sparks Blvd.\n\nSparks, Nevada.\n\nWe answer within a week.\n\n\
+               ## Sharing\n\nWe never sell data.\n";
+    let r = d(old, new);
+    assert_eq!(section_runs(&r), [Some("Overview"), Some("Headquarters")], "{r:#?}");
+    assert_eq!(
+        kinds(&r),
+        [
+            ChangeKind::Reworded,
+            ChangeKind::Moved,
+            ChangeKind::Moved,
+            ChangeKind::Removed,
+            ChangeKind::Removed,
+            ChangeKind::Added,
+            ChangeKind::Added
+        ],
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn a_removed_sections_clauses_read_where_it_stood() {
+    let old = "## Data\n\nWe keep logs.\n\n## Fax\n\nSend us a fax. We answer faxes.\n\n\
+               ## Cookies\n\nWe use cookies.\n\n## Contact\n\nWrite to us.\n";
+    let new =
+        "## Data\n\nWe keep all logs.\n\n## Cookies\n\nWe use no cookies.\n\n## Contact\n\nWrite to us.\n";
+    let r = d(old, new);
+    assert_eq!(section_runs(&r), [Some("Data"), Some("Fax"), Some("Cookies")], "{r:#?}");
+}
