@@ -128,12 +128,30 @@ pub fn wrap(report: &str, width: usize) -> String {
         if textwrap::core::display_width(line) <= width {
             out.push_str(line);
         } else {
-            let options = textwrap::Options::new(width).subsequent_indent("  ");
+            // The hanging indent goes two columns past the line's own indentation.
+            let indent = " ".repeat(leading_spaces(line) + 2);
+            let options = textwrap::Options::new(width).subsequent_indent(&indent);
             out.push_str(&textwrap::wrap(line, options).join("\n"));
         }
         out.push('\n');
     }
     out
+}
+
+/// The spaces a line starts with, colour codes (`ESC [ … m`) before or among them skipped.
+fn leading_spaces(line: &str) -> usize {
+    let mut rest = line;
+    let mut spaces = 0;
+    loop {
+        if let Some(r) = rest.strip_prefix(' ') {
+            spaces += 1;
+            rest = r;
+        } else if let Some(end) = rest.strip_prefix("\x1b[").and_then(|r| r.find('m')) {
+            rest = &rest[2 + end + 1..];
+        } else {
+            return spaces;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -150,6 +168,20 @@ mod tests {
         assert!(lines.len() > 3, "{wrapped}");
         assert!(lines[2..].iter().all(|l| l.starts_with("  ") && !l.starts_with("   ")), "{wrapped}");
         assert!(lines.iter().all(|l| textwrap::core::display_width(l) <= 30), "{wrapped}");
+    }
+
+    #[test]
+    fn an_indented_line_hangs_past_its_own_indentation() {
+        let wrapped = wrap("  after  https://example.com/privacy@2015, 2015-11-04 03:06 UTC\n", 30);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert!(lines.len() > 1 && lines[1..].iter().all(|l| l.starts_with("    ")), "{wrapped}");
+        let coloured =
+            format!("  {GREEN}after{RESET}  https://example.com/privacy@2015, 2015-11-04 03:06 UTC\n");
+        let wrapped = wrap(&coloured, 30);
+        assert!(
+            wrapped.lines().skip(1).all(|l| l.starts_with("    ")),
+            "colour codes are not text: {wrapped}"
+        );
     }
 
     #[test]
