@@ -1,7 +1,8 @@
 //! HTML into a [`Document`]: the policy text alone, with its section structure.
 //!
 //! 1. Charset ([`super::charset`]) and archive artifacts ([`super::wayback`]).
-//! 2. Parse (html5ever via `scraper`) and copy the DOM into a compact arena, marking
+//! 2. Parse (html5ever, into the compact tree of [`super::dom`]; `scraper` only to match
+//!    `--select`/`--remove`) and copy the tree into a compact arena, marking
 //!    what is never content: scripts, styles, forms' controls, navigation, headers and
 //!    footers outside the article, hidden elements — except collapsed accordion and tab
 //!    panels, which hold policy text — and elements whose class or id names chrome
@@ -342,8 +343,7 @@ fn classify(name: &str) -> Option<Tag> {
     })
 }
 
-/// The attributes the extractor looks at, read in one pass (scraper's `attr()` builds
-/// an interned name per call, which adds up over every element of a page).
+/// The attributes the extractor looks at, read in one pass over the element's list.
 #[derive(Default)]
 struct Attrs<'a> {
     id: &'a str,
