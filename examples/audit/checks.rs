@@ -267,16 +267,18 @@ impl Audit {
     /// heading), unreported when it holds them elsewhere; and removed clauses shown
     /// under a section that is not their own section's counterpart.
     fn lost(&mut self, place: &str, old: &Document, new: &Document, oc: &[Clause], d: &DocumentDiff) {
-        let pairs = section_pairs(old, new, d);
-        let mut kept: FxHashSet<(usize, &str)> = FxHashSet::default();
         let nc = clauses(new);
+        let pairing = Pairing::of(old, new, oc, &nc, d);
+        let pairs = &pairing.pairs;
+        let mut kept: FxHashSet<(usize, &str)> = FxHashSet::default();
         // Each new section's clauses read as one text, so that a clause cut in two or
         // joined to its neighbour without a word changed (not a change) is found.
         let mut section_text = vec![String::new(); new.sections.len()];
         for c in &nc {
-            kept.insert((c.section, c.key.as_str()));
-            section_text[c.section].push_str(&c.key);
-            section_text[c.section].push(' ');
+            let home = pairing.new_home[c.section];
+            kept.insert((home, c.key.as_str()));
+            section_text[home].push_str(&c.key);
+            section_text[home].push(' ');
         }
         let mut anywhere: FxHashSet<String> =
             new.sections.iter().filter_map(|s| s.heading.as_deref()).map(key).collect();
@@ -285,7 +287,7 @@ impl Audit {
         let reported: Vec<String> = d.changes.iter().filter_map(|c| c.old.as_deref()).map(key).collect();
         let reported_set: FxHashSet<&str> = reported.iter().map(String::as_str).collect();
         for c in oc {
-            let in_place = pairs[c.section]
+            let in_place = pairs[pairing.old_home[c.section]]
                 .is_some_and(|n| kept.contains(&(n, c.key.as_str())) || section_text[n].contains(&c.key));
             if in_place
                 || reported_set.contains(c.key.as_str())
@@ -296,24 +298,37 @@ impl Audit {
             let elsewhere = anywhere.contains(&c.key) || whole.contains(&c.key);
             let check = if elsewhere { Check::Unreported } else { Check::Lost };
             self.record(check, place, || {
+                let now = nc
+                    .iter()
+                    .find(|x| x.key == c.key)
+                    .map(|x| new.sections[x.section].heading.as_deref().unwrap_or("(preamble)"));
                 format!(
-                    "{:?} (in {:?})",
+                    "{:?} (in {:?}{})",
                     short(&c.text),
-                    old.sections[c.section].heading.as_deref().unwrap_or("(preamble)")
+                    old.sections[c.section].heading.as_deref().unwrap_or("(preamble)"),
+                    now.map(|h| format!(", now in {h:?}")).unwrap_or_default()
                 )
             });
         }
         // Removed clauses: shown under the counterpart of their old section (or under
-        // no new section when theirs was removed).
+        // no new section when theirs was removed). A clause whose text is in several
+        // places of the old version may be any of them that is under its `old_section`.
         for ch in d.changes.iter().filter(|c| c.kind == ChangeKind::Removed) {
             let k = key(ch.old.as_deref().unwrap_or(""));
-            let Some(home) = oc.iter().find(|x| x.key == k || k.contains(&x.key)).map(|x| x.section) else {
-                continue;
+            let homes: Vec<usize> = oc.iter().filter(|x| x.key == k).map(|x| x.section).collect();
+            let named: Vec<usize> = homes
+                .iter()
+                .copied()
+                .filter(|&s| old.sections[s].heading.as_deref() == ch.old_section.as_deref())
+                .collect();
+            let Some(&first) = homes.first() else { continue };
+            let candidates = if named.is_empty() { vec![first] } else { named };
+            let shown_right = |home: usize| match pairs[pairing.old_home[home]] {
+                Some(n) => ch.new_section.as_deref() == new.sections[n].heading.as_deref(),
+                None => ch.new_section.is_none(),
             };
-            let want = pairs[home].and_then(|n| new.sections[n].heading.as_deref());
-            let want_none = pairs[home].is_none();
-            let ok = if want_none { ch.new_section.is_none() } else { ch.new_section.as_deref() == want };
-            if !ok {
+            if !candidates.iter().any(|&h| shown_right(h)) {
+                let home = candidates[0];
                 self.record(Check::RemovedNewSection, place, || {
                     format!(
                         "{:?} from {:?} shown under {:?}",
@@ -392,19 +407,53 @@ impl Audit {
     }
 }
 
-/// For each old section, the new section the report pairs it with (sections are
-/// matched to the report's entries by path, in order of occurrence).
-fn section_pairs(old: &Document, new: &Document, d: &DocumentDiff) -> Vec<Option<usize>> {
-    let (mut oq, mut nq) = (path_queues(old), path_queues(new));
-    let mut pairs = vec![None; old.sections.len()];
-    for s in &d.sections {
-        let o = s.old_path.as_deref().and_then(|p| oq.get_mut(p)).and_then(VecDeque::pop_front);
-        let n = s.new_path.as_deref().and_then(|p| nq.get_mut(p)).and_then(VecDeque::pop_front);
-        if let (Some(o), Some(n)) = (o, n) {
-            pairs[o] = Some(n);
+/// How the report pairs the sections of two versions, as a reader of its `sections`
+/// list sees it (sections are matched to the list's entries by path, in order of
+/// occurrence).
+struct Pairing {
+    /// For each old section, the new section the report pairs it with.
+    pairs: Vec<Option<usize>>,
+    /// For each old (new) section, the section whose text it is part of: itself, or,
+    /// for a pseudo-heading the list leaves out, the section before it.
+    old_home: Vec<usize>,
+    new_home: Vec<usize>,
+}
+
+impl Pairing {
+    /// A section the list leaves out is a pseudo-heading (docs/diff.md: a wholly
+    /// emphasised paragraph, which the normalizer reads as a heading) only when its
+    /// heading is the text of a clause of the other version: emphasis is cosmetic, so
+    /// its text is still part of the section before it. Any other section left out
+    /// of the list stays a section of its own, paired with nothing.
+    fn of(old: &Document, new: &Document, oc: &[Clause], nc: &[Clause], d: &DocumentDiff) -> Pairing {
+        let (mut oq, mut nq) = (path_queues(old), path_queues(new));
+        let mut pairs = vec![None; old.sections.len()];
+        let (mut old_listed, mut new_listed) =
+            (vec![false; old.sections.len()], vec![false; new.sections.len()]);
+        for s in &d.sections {
+            let o = s.old_path.as_deref().and_then(|p| oq.get_mut(p)).and_then(VecDeque::pop_front);
+            let n = s.new_path.as_deref().and_then(|p| nq.get_mut(p)).and_then(VecDeque::pop_front);
+            o.map(|o| old_listed[o] = true);
+            n.map(|n| new_listed[n] = true);
+            if let (Some(o), Some(n)) = (o, n) {
+                pairs[o] = Some(n);
+            }
         }
+        let homes = |doc: &Document, listed: &[bool], other: &[Clause]| {
+            let other: FxHashSet<&str> = other.iter().map(|c| c.key.as_str()).collect();
+            let mut home: Vec<usize> = (0..doc.sections.len()).collect();
+            for (i, s) in doc.sections.iter().enumerate().skip(1) {
+                let pseudo = s.heading.as_deref().is_some_and(|h| other.contains(key(h).as_str()));
+                if !listed[i] && pseudo {
+                    home[i] = home[i - 1];
+                }
+            }
+            home
+        };
+        let old_home = homes(old, &old_listed, nc);
+        let new_home = homes(new, &new_listed, oc);
+        Pairing { pairs, old_home, new_home }
     }
-    pairs
 }
 
 fn path_queues(doc: &Document) -> FxHashMap<&[String], VecDeque<usize>> {

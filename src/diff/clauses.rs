@@ -155,7 +155,14 @@ const EXACT_CELLS: usize = 1 << 16;
 /// anchors along their longest increasing run; the same between anchors), with
 /// `similar`'s Patience on small stretches. Never quadratic on large ones: a large stretch
 /// without an anchor is all changed.
-fn sequence_matches(a: &[u64], b: &[u64], ao: usize, bo: usize, depth: u32, out: &mut Vec<(usize, usize)>) {
+pub(crate) fn sequence_matches(
+    a: &[u64],
+    b: &[u64],
+    ao: usize,
+    bo: usize,
+    depth: u32,
+    out: &mut Vec<(usize, usize)>,
+) {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     out.extend((0..prefix).map(|k| (ao + k, bo + k)));
     let (a, b, ao, bo) = (&a[prefix..], &b[prefix..], ao + prefix, bo + prefix);

@@ -385,3 +385,35 @@ fn shuffled_list_items_are_moves_and_only_moves() {
     one.push(3);
     assert_eq!(d(&list(&ident), &list(&one)).summary.moved, 1);
 }
+
+#[test]
+fn a_policy_shown_above_its_next_version_pairs_with_its_own_copy() {
+    // X's page showed the upcoming policy above the current one: dropping the upcoming
+    // copy removes it whole; the current copy is the new version, in place.
+    let current = "# Policy\n\n## Summary\n\nWe keep it short.\n\n## Collect\n\nWe collect your name.\n\n\
+## Share\n\nWe share with partners.\n\n## Contact\n\nWrite to us.\n";
+    let upcoming = "# Policy\n\nThis version takes effect in January.\n\n## Summary\n\nWe keep it short.\n\n\
+## Collect\n\nWe collect your name and your e-mail address and phone number.\n\n\
+## Share\n\nWe share with partners and affiliates worldwide today.\n\n## Contact\n\nWrite to us.\n";
+    let both = format!("{upcoming}\n{current}");
+    for (old, new) in [(both.as_str(), current), (current, both.as_str())] {
+        let r = d(old, new);
+        assert!(r.sections.iter().all(|s| s.status != SectionStatus::Moved), "{:#?}", r.sections);
+        assert_eq!(r.summary.moved, 0, "{:#?}", r.changes);
+        assert_eq!(r.summary.sections_removed + r.summary.sections_added, 5, "{:#?}", r.sections);
+        let texts: Vec<&str> =
+            r.changes.iter().map(|c| c.old.as_deref().or(c.new.as_deref()).unwrap_or("")).collect();
+        assert_eq!(
+            texts,
+            [
+                "This version takes effect in January.",
+                "We keep it short.",
+                "We collect your name and your e-mail address and phone number.",
+                "We share with partners and affiliates worldwide today.",
+                "Write to us."
+            ],
+            "{:#?}",
+            r.changes
+        );
+    }
+}
