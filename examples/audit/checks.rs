@@ -287,8 +287,13 @@ impl Audit {
         let reported: Vec<String> = d.changes.iter().filter_map(|c| c.old.as_deref()).map(key).collect();
         let reported_set: FxHashSet<&str> = reported.iter().map(String::as_str).collect();
         for c in oc {
-            let in_place = pairs[pairing.old_home[c.section]]
-                .is_some_and(|n| kept.contains(&(n, c.key.as_str())) || section_text[n].contains(&c.key));
+            // In place: in its section's counterpart, or there as an emphasised line
+            // the normalizer took for a heading.
+            let in_place = pairs[pairing.old_home[c.section]].is_some_and(|n| {
+                kept.contains(&(n, c.key.as_str()))
+                    || section_text[n].contains(&c.key)
+                    || pairing.new_pseudo.get(&c.key).is_some_and(|homes| homes.contains(&n))
+            });
             if in_place
                 || reported_set.contains(c.key.as_str())
                 || reported.iter().any(|r| r.contains(&c.key))
@@ -417,6 +422,8 @@ struct Pairing {
     /// for a pseudo-heading the list leaves out, the section before it.
     old_home: Vec<usize>,
     new_home: Vec<usize>,
+    /// The new pseudo-headings by key, with the section their text is part of.
+    new_pseudo: FxHashMap<String, Vec<usize>>,
 }
 
 impl Pairing {
@@ -452,7 +459,13 @@ impl Pairing {
         };
         let old_home = homes(old, &old_listed, nc);
         let new_home = homes(new, &new_listed, oc);
-        Pairing { pairs, old_home, new_home }
+        let mut new_pseudo: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for (i, s) in new.sections.iter().enumerate() {
+            if let (true, Some(h)) = (new_home[i] != i, s.heading.as_deref()) {
+                new_pseudo.entry(key(h)).or_default().push(new_home[i]);
+            }
+        }
+        Pairing { pairs, old_home, new_home, new_pseudo }
     }
 }
 

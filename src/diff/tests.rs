@@ -417,3 +417,20 @@ fn a_policy_shown_above_its_next_version_pairs_with_its_own_copy() {
         );
     }
 }
+
+#[test]
+fn a_clause_removed_under_an_emphasised_line_is_shown_in_the_section_holding_that_line() {
+    // The old version's bold line reads as a heading, the new one numbers it (a list
+    // item): emphasis is cosmetic, so the removed clause belongs to "Rights", whose text
+    // the bold line is part of, on both sides.
+    let bold = "## Rights\n\nYou have rights.\n\n**Extra rights**\n\nYou may delete your data.\n\n\
+                You may correct your data.\n";
+    let numbered = "## Rights\n\nYou have rights.\n\n1. **Extra rights**\n\nYou may correct your data.\n";
+    let r = d(bold, numbered);
+    assert_eq!(kinds(&r), [ChangeKind::Removed], "{r:#?}");
+    assert_eq!(r.changes[0].old_section.as_deref(), Some("Extra rights"));
+    assert_eq!(r.changes[0].new_section.as_deref(), Some("Rights"), "{r:#?}");
+    let back = d(numbered, bold);
+    assert_eq!(kinds(&back), [ChangeKind::Added], "{back:#?}");
+    assert_eq!(back.changes[0].old_section.as_deref(), Some("Rights"), "{back:#?}");
+}
