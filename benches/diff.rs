@@ -76,28 +76,9 @@ fn bench_real(c: &mut Criterion) {
     group.finish();
 }
 
-/// A deterministic pseudo-random stream.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        ((self.0 >> 33) % n.max(1) as u64) as usize
-    }
-}
-
-#[path = "../tests/common/policy_words.rs"]
-mod policy_words;
-use policy_words::WORDS;
-
-fn sentence(rng: &mut Lcg) -> String {
-    let n = 8 + rng.next(16);
-    let mut words: Vec<String> = (0..n).map(|_| WORDS[rng.next(WORDS.len())].to_string()).collect();
-    words.push(format!("clause{}", rng.next(1_000_000)));
-    let mut s = words.join(" ");
-    s[..1].make_ascii_uppercase();
-    s.push('.');
-    s
-}
+#[path = "support/scaling.rs"]
+mod scaling;
+use scaling::{scaling_pair, sentence, Lcg};
 
 /// A Markdown policy of about `clauses` sentences and the same with ~3 % of
 /// them reworded, removed, added or moved.
@@ -160,47 +141,10 @@ fn bench_synthetic(c: &mut Criterion) {
     group.finish();
 }
 
-/// The corners where a differ turns quadratic, at growing sizes: one section of
-/// `n` clauses every one of which is reworded, the same section with its
-/// clauses shuffled, and `n` sections whose headings all changed.
-fn scaling_pair(kind: &str, n: usize) -> (Document, Document) {
-    let mut rng = Lcg(n as u64 + kind.len() as u64);
-    let clauses: Vec<String> = (0..n).map(|_| sentence(&mut rng)).collect();
-    let section = |cs: &[String]| format!("# Policy\n\n## Terms\n\n{}\n", cs.join("\n\n"));
-    let (old, new) = match kind {
-        "rewritten" => {
-            let reworded: Vec<String> = clauses.iter().map(|c| c.replacen(' ', " never ", 1)).collect();
-            (section(&clauses), section(&reworded))
-        }
-        "shuffled" => {
-            let mut shuffled = clauses.clone();
-            for i in (1..n).rev() {
-                shuffled.swap(i, rng.next(i + 1));
-            }
-            (section(&clauses), section(&shuffled))
-        }
-        _ => {
-            let doc = |word: &str| {
-                let mut md = String::from("# Policy\n\n");
-                for (i, c) in clauses.iter().enumerate() {
-                    md.push_str(&format!("## {word} {i} {}\n\n{c}\n\n", WORDS[i % WORDS.len()]));
-                }
-                md
-            };
-            (doc("Section"), doc("Part"))
-        }
-    };
-    (normalize_markdown(&old), normalize_markdown(&new))
-}
-
 fn bench_scaling(c: &mut Criterion) {
     let mut group = c.benchmark_group("diff_scaling");
     group.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    for (kind, sizes) in [
-        ("rewritten", &[2_500, 5_000, 10_000, 20_000, 40_000][..]),
-        ("shuffled", &[2_500, 5_000, 10_000, 20_000, 40_000][..]),
-        ("headings", &[10_000, 20_000, 40_000, 80_000][..]),
-    ] {
+    for (kind, sizes) in scaling::SIZES {
         for &n in sizes {
             let pair = scaling_pair(kind, n);
             group.throughput(Throughput::Elements(n as u64));

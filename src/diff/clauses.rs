@@ -247,9 +247,9 @@ fn pair_identical(
 /// The first cell of a table row's key (cells are joined by ` | `), with the
 /// number of cells; `None` for other clauses.
 fn row_label(key: &str) -> Option<(&str, usize)> {
-    let first = key.split(" | ").next()?;
-    let cells = key.matches(" | ").count() + 1;
-    (cells > 1 && !first.trim().is_empty()).then_some((first, cells))
+    let (first, rest) = key.split_once(" | ")?;
+    let cells = rest.matches(" | ").count() + 2;
+    (!first.trim().is_empty()).then_some((first, cells))
 }
 
 /// Pairs the removed and added clauses of one changed stretch into rewordings;
@@ -381,8 +381,10 @@ fn best_pairs(
         }
         let (a, b) = (&c.old_bags[o], &c.new_bags[n]);
         // Table rows with the same label are the same row, whatever their figures.
-        let labels = (row_label(c.old_keys[o]), row_label(c.new_keys[n]));
-        let same_row = positional && labels.0.is_some() && labels.0 == labels.1;
+        let same_row = positional && {
+            let label = row_label(c.old_keys[o]);
+            label.is_some() && label == row_label(c.new_keys[n])
+        };
         // Dice can't reach the threshold when the sizes differ too much.
         let (la, lb) = (a.len() as f64, b.len() as f64);
         let threshold = threshold(o, n);
