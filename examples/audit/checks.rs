@@ -183,14 +183,27 @@ impl Audit {
         counts.sections_removed += d.summary.sections_removed;
         counts.sections_renamed += d.summary.sections_renamed;
 
-        let oc = clauses(old);
+        let (oc, nc) = (clauses(old), clauses(new));
+        // Clauses some change names (on either side): the others stayed where they were.
+        let reported: FxHashSet<String> =
+            d.changes.iter().flat_map(|c| [c.old.as_deref(), c.new.as_deref()]).flatten().map(key).collect();
         for c in &d.changes {
-            self.change(place, c, old, &oc);
+            self.change(place, c, old, &oc, new, &nc, &reported);
         }
         self.lost(place, old, new, &oc, d);
     }
 
-    fn change(&mut self, place: &str, c: &Change, old: &Document, oc: &[Clause]) {
+    #[allow(clippy::too_many_arguments)]
+    fn change(
+        &mut self,
+        place: &str,
+        c: &Change,
+        old: &Document,
+        oc: &[Clause],
+        new: &Document,
+        nc: &[Clause],
+        reported: &FxHashSet<String>,
+    ) {
         let (o, n) = (c.old.as_deref().unwrap_or(""), c.new.as_deref().unwrap_or(""));
         let changed_text = c.kind == ChangeKind::Reworded || c.kind == ChangeKind::Moved && c.words.is_some();
         if changed_text {
@@ -203,7 +216,11 @@ impl Audit {
                 self.punctuation_only += 1;
             }
         }
-        if c.kind == ChangeKind::Moved && key(o) == key(n) && c.old_section == c.new_section {
+        if c.kind == ChangeKind::Moved
+            && key(o) == key(n)
+            && c.old_section == c.new_section
+            && same_neighbours(&key(o), c, old, oc, new, nc, &reported)
+        {
             self.record(Check::MovedInPlace, place, || {
                 format!("{:?} in {:?}", short(o), c.old_section.as_deref().unwrap_or("(preamble)"))
             });
@@ -535,6 +552,43 @@ pub fn mirror_difference(forward: &DocumentDiff, backward: &DocumentDiff) -> Opt
     None
 }
 
+/// Whether a clause reported moved within its section sits between the same unmoved
+/// neighbours (the nearest clauses of its section that no change names) in both
+/// versions: then it did not change place, and the move is not one (issue 8, item 5). A
+/// clause outside the longest run kept in order did change place relative to them.
+fn same_neighbours(
+    k: &str,
+    c: &Change,
+    old: &Document,
+    oc: &[Clause],
+    new: &Document,
+    nc: &[Clause],
+    reported: &FxHashSet<String>,
+) -> bool {
+    fn around<'a>(
+        k: &str,
+        doc: &Document,
+        cs: &'a [Clause],
+        section: Option<&str>,
+        reported: &FxHashSet<String>,
+    ) -> Option<(Option<&'a str>, Option<&'a str>)> {
+        let at =
+            cs.iter().position(|x| x.key == k && doc.sections[x.section].heading.as_deref() == section)?;
+        let home = cs[at].section;
+        let stayed = |x: &&Clause| x.section == home && !reported.contains(&x.key);
+        let before = cs[..at].iter().rev().find(stayed).map(|x| x.key.as_str());
+        let after = cs[at + 1..].iter().find(stayed).map(|x| x.key.as_str());
+        Some((before, after))
+    }
+    match (
+        around(k, old, oc, c.old_section.as_deref(), reported),
+        around(k, new, nc, c.new_section.as_deref(), reported),
+    ) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
 /// A line of rule characters only (`====`, `----`, `***`, `___`), three or more.
 pub fn is_rule_line(text: &str) -> bool {
     let t: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -732,6 +786,30 @@ mod tests {
         let mut audit = Audit::default();
         audit.pair("p", Direction::Forward, &doc, &doc, &d);
         assert_eq!(audit.cases(Check::MovedInPlace), 1);
+    }
+
+    #[test]
+    fn a_move_within_its_section_that_changed_place_is_not_flagged() {
+        // The paragraph went above the list: the list's clauses left their place
+        // relative to the sentences that stayed, so they really moved.
+        let old = normalize_markdown("## Rules\n\n- Item one.\n- Item two.\n\nWe ban spam. We ban fraud.\n");
+        let new = normalize_markdown("## Rules\n\nWe ban spam. We ban fraud.\n\n- Item one.\n- Item two.\n");
+        let moves = vec![
+            change(ChangeKind::Moved, Some("Item one."), Some("Item one."), "Rules"),
+            change(ChangeKind::Moved, Some("Item two."), Some("Item two."), "Rules"),
+        ];
+        let d = DocumentDiff {
+            summary: Summary { moved: 2, ..Summary::default() },
+            sections: unchanged_sections(&old),
+            changes: moves,
+        };
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Forward, &old, &new, &d);
+        assert_eq!(audit.cases(Check::MovedInPlace), 0, "{:?}", audit.found);
+        // The same report on two identical versions: nothing changed place.
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Forward, &old, &old, &d);
+        assert_eq!(audit.cases(Check::MovedInPlace), 2);
     }
 
     #[test]
