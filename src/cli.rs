@@ -37,7 +37,8 @@ the nearest one, with a warning naming it.\n\n"
         "  policydiff captures https://example.com/privacy --from 2018 --to 2020\n\n",
         "Colour: --color auto (default) colours a terminal unless NO_COLOR is set to a non-empty value\n",
         "(an empty NO_COLOR is ignored, as no-color.org asks) or TERM=dumb.\n\n",
-        "Exit status: 0 success and no change, 1 changes found, 2 error (one line on stderr)."
+        "Exit status: 0 success and no change, 1 changes found, 2 error (one line on stderr).\n",
+        "With -q (--brief), as diff -q, no command prints anything but errors: the status is the answer."
     )
 )]
 pub struct Cli {
@@ -83,8 +84,8 @@ pub struct GlobalArgs {
     /// More log output on stderr (-vv for debug) [env: RUST_LOG overrides]
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
-    /// Errors only on stderr; for diff (and changelog, check): no report either, only the
-    /// exit status (as diff -q)
+    /// As diff -q, for every command: nothing on standard output, only errors on stderr;
+    /// the exit status is the answer. A report named with -o FILE is still written
     #[arg(short, long, global = true, visible_alias = "brief")]
     pub quiet: bool,
 }
@@ -102,14 +103,14 @@ pub enum Command {
     #[command(after_help = concat!(
         "Examples:\n  policydiff captures https://example.com/privacy --from 2018 --to 2020\n",
         "  policydiff --offline captures https://example.com/privacy --format json\n\n",
-        "Exit status: 0 success, 2 error (one line on stderr)."
+        "Exit status: 0 success, 2 error (one line on stderr); with -q nothing is printed."
     ))]
     Captures(CapturesArgs),
     /// Download captures into the store (each distinct one once; skips what is stored)
     #[command(after_help = concat!(
         "Examples:\n  policydiff fetch https://example.com/privacy --at 2019\n",
         "  policydiff fetch https://example.com/privacy --from 2015 --to 2020\n\n",
-        "Exit status: 0 success, 2 error (one line on stderr)."
+        "Exit status: 0 success, 2 error (one line on stderr); with -q nothing is printed."
     ))]
     Fetch(FetchArgs),
     /// The normalized policy of each SOURCE
@@ -117,8 +118,9 @@ pub enum Command {
         dates!(),
         "Examples:\n  policydiff text privacy.html\n",
         "  curl -s https://example.com/privacy | policydiff text -\n",
-        "  policydiff --store snapshots --offline text https://www.nakivo.com/support/privacy-policy@2017\n\n",
-        "Exit status: 0 success, 2 error (one line on stderr)."
+        "  policydiff --store snapshots --offline text https://www.nakivo.com/support/privacy-policy@2017\n",
+        "  policydiff -q text page.html || echo 'no policy text in page.html'\n\n",
+        "Exit status: 0 success, 2 error (one line on stderr); with -q nothing is printed."
     ))]
     Text(TextArgs),
     /// What changed from OLD to NEW, clause by clause
@@ -128,7 +130,8 @@ pub enum Command {
         "  policydiff diff https://example.com/privacy --from 2018 --to 2020 -o changes.html\n",
         "  policydiff diff https://example.com/privacy@2018 new.md --format json\n",
         "  policydiff -q diff old.md new.md && echo unchanged\n\n",
-        "Exit status: 0 no change, 1 changes found, 2 error (one line on stderr)."
+        "Exit status: 0 no change, 1 changes found, 2 error (one line on stderr); with -q\n",
+        "(as diff -q) nothing else is printed."
     ))]
     Diff(DiffArgs),
     /// Every distinct version in a range and what changed at each step
@@ -136,15 +139,17 @@ pub enum Command {
         dates!(),
         "Examples:\n  policydiff changelog https://example.com/privacy --from 2015 --to 2020\n",
         "  policydiff changelog https://example.com/privacy --bisect --format html -o history.html\n",
-        "  policydiff changelog v1.md v2.md v3.md\n\n",
-        "Exit status: 0 no change in the range, 1 changes found, 2 error (one line on stderr)."
+        "  policydiff changelog v1.md v2.md v3.md\n",
+        "  policydiff -q changelog v1.md v2.md v3.md || echo 'the text changed (or an error)'\n\n",
+        "Exit status: 0 no change in the range, 1 changes found, 2 error (one line on stderr);\n",
+        "with -q nothing else is printed."
     ))]
     Changelog(ChangelogArgs),
     /// The watch list for monitoring (add, list, remove)
     #[command(after_help = concat!(
         "Examples:\n  policydiff watch add https://example.com/privacy --name example\n",
         "  policydiff watch list\n  policydiff watch remove example\n\n",
-        "Exit status: 0 success, 2 error (one line on stderr)."
+        "Exit status: 0 success, 2 error (one line on stderr); with -q nothing is printed."
     ))]
     Watch {
         #[command(subcommand)]
@@ -154,7 +159,8 @@ pub enum Command {
     #[command(after_help = concat!(
         "Examples:\n  policydiff check\n",
         "  policydiff check --webhook https://hooks.example.com/T000 --max-time 45m\n\n",
-        "Exit status: 0 nothing new, 1 new versions found, 2 a watch failed (one line each)."
+        "Exit status: 0 nothing new, 1 new versions found, 2 a watch failed (one line each);\n",
+        "with -q only the failures are printed, on stderr."
     ))]
     Check(CheckArgs),
     /// Shell completions on standard output
@@ -309,8 +315,8 @@ pub struct ChangelogArgs {
     /// stretch whose two ends are equal is assumed unchanged)
     #[arg(long)]
     pub bisect: bool,
-    /// Output format [default: from -o's extension, else terminal on a terminal,
-    /// markdown otherwise]
+    /// Output format [default: from -o's extension (.html, .json, .md, .atom, .txt), else
+    /// terminal on a terminal, markdown otherwise]
     #[arg(long, value_enum)]
     pub format: Option<ChangelogFormat>,
     /// Write the report to FILE (atomically) instead of standard output; - is standard output

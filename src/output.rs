@@ -1,19 +1,39 @@
 //! Where command output goes: standard output (a closed pipe is not an error), or the
 //! file of `-o FILE` written atomically (a reader never sees half a report); `-o -` is
-//! standard output. Also the progress bar every long command shows on a terminal.
+//! standard output. With `-q`/`--brief` ([`set_brief`]) nothing reaches standard output,
+//! whatever the command: the exit status is the answer. Also the progress bar every long
+//! command shows on a terminal.
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
 
-/// Writes a command's whole output to `to` (a file; `None` or `-` is stdout).
+/// `-q`/`--brief` for the whole process: one switch here, so that every command is
+/// quiet the same way (set once, before the command runs).
+static BRIEF: AtomicBool = AtomicBool::new(false);
+
+/// `-q`/`--brief`: from now on [`emit`] writes nothing to standard output. A file named
+/// with `-o FILE` is still written: the user asked for it by name.
+pub fn set_brief(brief: bool) {
+    BRIEF.store(brief, Ordering::Relaxed);
+}
+
+/// True when `-q`/`--brief` is in force.
+pub fn is_brief() -> bool {
+    BRIEF.load(Ordering::Relaxed)
+}
+
+/// Writes a command's whole output to `to` (a file; `None` or `-` is stdout, where
+/// nothing is written under `-q`).
 pub fn emit(text: &str, to: Option<&Path>) -> Result<()> {
     match to {
         Some(path) if path != Path::new("-") => write_file(path, text.as_bytes()),
+        _ if is_brief() => Ok(()),
         _ => write_stdout(text.as_bytes()),
     }
 }

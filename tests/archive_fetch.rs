@@ -317,3 +317,51 @@ fn a_digest_already_stored_is_not_downloaded_again() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["source"]["timestamp"], "20170101000000");
 }
+
+/// The base URL of a port nothing listens on: every connection is refused.
+fn closed_port() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    base
+}
+
+#[test]
+fn an_unreachable_archive_is_said_at_once_then_the_last_line_names_offline() {
+    use std::io::{BufRead, BufReader};
+    let store = tempfile::tempdir().unwrap();
+    let base = closed_port();
+    let started = std::time::Instant::now();
+    let mut child = policydiff_cmd(
+        store.path(),
+        &base,
+        &[("POLICYDIFF_MAX_TRIES", "3"), ("POLICYDIFF_RETRY_BASE_MS", "1000")],
+        &["text", &format!("{URL}@2017")],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    err.read_line(&mut first).unwrap();
+    let said_after = started.elapsed();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    let ended_after = started.elapsed();
+    assert_eq!(status.code(), Some(2));
+    // On a pipe: one plain line at once (no spinner), one error line at the end.
+    assert!(
+        first.contains("the archive cannot be reached (could not connect")
+            && first.contains("retrying, up to 3 tries"),
+        "{first}"
+    );
+    assert!(!first.contains('\r') && !first.contains('\u{1b}'), "no spinner on a pipe: {first:?}");
+    let lines: Vec<&str> = rest.lines().collect();
+    assert_eq!(lines.len(), 1, "{first}{rest}");
+    assert!(lines[0].contains("try again later, or use --offline"), "{rest}");
+    // Said before the retries' backoff (1 s, then 2 s), not after it.
+    assert!(said_after < std::time::Duration::from_millis(900), "said after {said_after:?}");
+    assert!(ended_after >= std::time::Duration::from_secs(3), "ended after {ended_after:?}");
+}

@@ -131,6 +131,14 @@ fn dash_output_is_standard_output_and_the_format_follows_the_extension() {
         assert_eq!(o.status.code(), Some(1), "{}", err(&o));
         assert!(std::fs::read_to_string(&to).unwrap().starts_with(start), "{name}");
     }
+    // The changelog too, .atom for its feed.
+    for (name, start) in [("c.html", "<!DOCTYPE html>"), ("c.json", "{"), ("c.atom", "<?xml"), ("c.md", "# ")]
+    {
+        let to = d.path().join(name);
+        let o = policydiff(&["changelog", a, b, "-o", to.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+        assert!(std::fs::read_to_string(&to).unwrap().starts_with(start), "{name}");
+    }
     // --format says otherwise: it wins.
     let to = d.path().join("r2.html");
     policydiff(&["diff", a, b, "-o", to.to_str().unwrap(), "--format", "markdown"]);
@@ -151,6 +159,88 @@ fn brief_mode_prints_nothing_and_exits_with_the_status() {
         let same = policydiff(&["diff", a, a, flag]);
         assert_eq!((same.status.code(), out(&same).as_str()), (Some(0), ""));
     }
+}
+
+#[test]
+fn brief_mode_is_the_same_on_every_command_nothing_but_errors_and_the_status() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (write(d.path(), "a.md", OLD), write(d.path(), "b.md", NEW));
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let store = d.path().join("store");
+    let store = store.to_str().unwrap();
+    let nakivo = "https://www.nakivo.com/en/privacy.html";
+    let quiet: &[(&[&str], i32)] = &[
+        (&["changelog", a, b], 1),
+        (&["changelog", a, a], 0),
+        (&["text", a], 0),
+        (&["text", "--format", "json", a, b], 0),
+        (&["--store", &snapshots(), "--offline", "captures", nakivo], 0),
+        (&["--store", store, "watch", "add", "https://example.com/privacy", "--name", "ex"], 0),
+        (&["--store", store, "watch", "list"], 0),
+        (&["--store", store, "watch", "remove", "ex"], 0),
+        (&["completions", "bash"], 0),
+        (&["manpage"], 0),
+    ];
+    for (args, status) in quiet {
+        let mut all = vec!["-q"];
+        all.extend_from_slice(args);
+        let o = policydiff(&all);
+        assert_eq!(
+            (o.status.code(), out(&o).as_str(), err(&o).as_str()),
+            (Some(*status), "", ""),
+            "{args:?}"
+        );
+        // Without -q the same command does print: -q is what silenced it.
+        if !args.contains(&"add") && !args.contains(&"remove") {
+            assert!(!out(&policydiff(args)).is_empty(), "{args:?} prints nothing without -q");
+        }
+    }
+    // Errors still come, as one line, with status 2.
+    let missing = d.path().join("missing.md");
+    let o = policydiff(&["-q", "text", missing.to_str().unwrap()]);
+    assert_eq!((o.status.code(), out(&o).as_str()), (Some(2), ""));
+    assert_eq!(err(&o).lines().count(), 1, "{}", err(&o));
+    // A report named with -o is still written: it was asked for by name.
+    for command in ["diff", "changelog"] {
+        let to = d.path().join(format!("{command}.html"));
+        let o = policydiff(&["--brief", command, a, b, "-o", to.to_str().unwrap()]);
+        assert_eq!((o.status.code(), out(&o).as_str(), err(&o).as_str()), (Some(1), "", ""), "{command}");
+        assert!(std::fs::read_to_string(&to).unwrap().starts_with("<!DOCTYPE html>"), "{command}");
+    }
+    // -o - is standard output, and -q keeps it quiet.
+    let o = policydiff(&["-q", "diff", a, b, "-o", "-"]);
+    assert_eq!((o.status.code(), out(&o).as_str()), (Some(1), ""));
+}
+
+#[test]
+fn brief_check_prints_a_failed_watch_on_stderr_only() {
+    let d = tempfile::tempdir().unwrap();
+    let store = d.path().to_str().unwrap();
+    let add = policydiff(&["--store", store, "watch", "add", "https://example.com/privacy", "--name", "ex"]);
+    assert_eq!(add.status.code(), Some(0), "{}", err(&add));
+    // An archive that refuses every listing: the watch fails at once.
+    let archive = refusing_archive();
+    let o = policydiff(&["--store", store, "--wayback-url", &archive, "-q", "check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert_eq!(out(&o), "");
+    assert!(err(&o).starts_with("policydiff: ex: error: "), "{}", err(&o));
+    assert_eq!(err(&o).lines().count(), 1, "{}", err(&o));
+}
+
+/// A stand-in archive on 127.0.0.1 that answers every request 403 (no retry is due).
+fn refusing_archive() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let _ = conn.read(&mut buf);
+            let _ =
+                conn.write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    url
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The HTML diff report (issue #11 item 8): links to both captures with human dates,
 //! deletions and insertions set apart, long lists collapsed, long unchanged stretches
-//! shortened, a print style sheet.
+//! shortened, the unchanged clauses around each change, a print style sheet.
 
 use std::path::Path;
 use std::process::Command;
@@ -92,4 +92,108 @@ fn html_report_shortens_long_unchanged_stretches_around_a_change() {
     let visible =
         li.split("title=\"").map(|s| s.split_once('"').map_or(s, |(_, rest)| rest)).collect::<String>();
     assert!(visible.matches("word").count() < 100, "{visible}");
+}
+
+/// The `<li>` lines under the first `<h2>` naming `heading`, as (class, text) pairs.
+fn items(html: &str, heading: &str) -> Vec<(String, String)> {
+    let start = html.find(&format!("<h2>{heading}</h2>")).expect("the section's heading");
+    let list = &html[start..];
+    let list = &list[..list.find("</ul>").expect("its list")];
+    list.lines()
+        .filter_map(|l| l.strip_prefix("<li class=\""))
+        .map(|l| {
+            let (class, rest) = l.split_once('"').unwrap();
+            let text = rest.split_once('>').unwrap().1.trim_end_matches("</li>");
+            (class.to_string(), text.replace("<span class=\"kind\">", "").replace("</span>", ""))
+        })
+        .collect()
+}
+
+const OLD_SHARING: &str = "# Privacy Policy\n\n## Sharing\n\nWe collect your name. We keep it for a year. \
+    We never sell it.\n\n* Partners\n* Advertisers\n* Auditors\n\n## Cookies\n\nWe use cookies to remember \
+    you. Cookies expire after a month.\n";
+const NEW_SHARING: &str = "# Privacy Policy\n\n## Sharing\n\nWe collect your name. We keep it for a year. \
+    We share it with our partners. We never sell it.\n\n* Partners\n* Auditors\n\n## Cookies\n\nWe use \
+    cookies to remember you and to measure visits. Cookies expire after a month.\n";
+
+#[test]
+fn html_report_shows_the_unchanged_clause_before_and_after_an_added_or_removed_clause() {
+    let (_d, a, b) = files(OLD_SHARING, NEW_SHARING);
+    let html = report(&["diff", &a, &b]);
+    let got = items(&html, "Sharing");
+    let want = [
+        ("context", "We keep it for a year."),
+        ("added", "Added:<ins>We share it with our partners.</ins>"),
+        ("context", "We never sell it."),
+        ("context", "Partners"),
+        ("removed", "Removed:<del>Advertisers</del>"),
+        ("context", "Auditors"),
+    ];
+    let want: Vec<(String, String)> = want.iter().map(|(c, t)| (c.to_string(), t.to_string())).collect();
+    assert_eq!(got, want, "{html}");
+    // A reworded clause gets its neighbour too; unchanged clauses far from any change do not.
+    let cookies = items(&html, "Cookies");
+    assert_eq!(
+        cookies.last().unwrap(),
+        &("context".to_string(), "Cookies expire after a month.".to_string())
+    );
+    assert!(!html.contains("We collect your name"), "only the neighbours of changes: {html}");
+    assert!(html.contains("li.context{list-style:none;color:#6b6b6b"), "context is dimmed");
+}
+
+#[test]
+fn html_report_shows_a_context_clause_between_two_changes_once() {
+    let (_d, a, b) = files(
+        "## Terms\n\nOne stays. Two stays. Three stays.\n",
+        "## Terms\n\nOne stays. New A here. Two stays. New B here. Three stays.\n",
+    );
+    let got: Vec<String> = items(&report(&["diff", &a, &b]), "Terms").into_iter().map(|(c, _)| c).collect();
+    assert_eq!(got, ["context", "added", "context", "added", "context"]);
+}
+
+#[test]
+fn html_report_marks_a_gap_between_context_clauses_that_are_not_neighbours() {
+    let (_d, a, b) = files(
+        "## Terms\n\nOne stays. Two stays. Hidden stays. Three stays. Four stays.\n",
+        "## Terms\n\nOne stays. New A here. Two stays. Hidden stays. Three stays. New B here. Four stays.\n",
+    );
+    let got: Vec<String> = items(&report(&["diff", &a, &b]), "Terms").into_iter().map(|(c, _)| c).collect();
+    assert_eq!(got, ["context", "added", "context", "context gap", "context", "added", "context"]);
+    // Two context clauses that are neighbours in the policy have no gap between them.
+    let (_d, a, b) = files(
+        "## Terms\n\nOne stays. Two stays. Three stays. Four stays.\n",
+        "## Terms\n\nOne stays. New A here. Two stays. Three stays. New B here. Four stays.\n",
+    );
+    let got: Vec<String> = items(&report(&["diff", &a, &b]), "Terms").into_iter().map(|(c, _)| c).collect();
+    assert_eq!(got, ["context", "added", "context", "context", "added", "context"]);
+}
+
+#[test]
+fn html_report_shortens_a_long_context_clause_to_the_words_next_to_the_change() {
+    let long: String = (0..80).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+    let (_d, a, b) = files(
+        &format!("## Terms\n\n{long} ends here. Short after.\n"),
+        &format!("## Terms\n\n{long} ends here. A new clause. Short after.\n"),
+    );
+    let got = items(&report(&["diff", &a, &b]), "Terms");
+    let before = &got[0].1;
+    assert!(before.starts_with("… ") && before.ends_with("w79 ends here."), "{before}");
+    assert!(!before.contains("w10 "), "the far words are hidden: {before}");
+    assert_eq!(got[2].1, "Short after.");
+}
+
+#[test]
+fn html_changelog_shows_context_around_the_changes_of_each_step() {
+    let (d, a, b) = files(OLD_SHARING, NEW_SHARING);
+    let to = d.path().join("log.html");
+    let o = Command::new(env!("CARGO_BIN_EXE_policydiff"))
+        .args(["changelog", &a, &b, "-o", to.to_str().unwrap()])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(&to).unwrap();
+    assert!(
+        html.contains("<li class=\"context\">We keep it for a year.</li>\n<li class=\"added\">"),
+        "{html}"
+    );
 }

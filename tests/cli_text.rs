@@ -100,9 +100,11 @@ fn global_options_are_accepted_after_the_subcommand() {
     let dir = tempfile::tempdir().unwrap();
     let page = write(dir.path(), "p.html", PAGE.as_bytes());
     let (code, out, _) =
-        policydiff(&["text", &page, "--offline", "--color", "never", "-q", "--store", "/nonexistent"]);
+        policydiff(&["text", &page, "--offline", "--color", "never", "-v", "--store", "/nonexistent"]);
     assert_eq!(code, 0);
     assert!(out.contains("We collect"));
+    let (code, out, _) = policydiff(&["text", &page, "--offline", "-q", "--store", "/nonexistent"]);
+    assert_eq!((code, out.as_str()), (0, ""), "-q after the subcommand is -q too");
 }
 
 #[test]

@@ -430,3 +430,126 @@ fn max_time_starts_no_watch_after_it_and_the_least_recently_checked_go_first() {
     let order: Vec<&str> = out.lines().map(|l| l.split(':').next().unwrap()).collect();
     assert_eq!(order, ["site0.example/privacy", "site2.example/privacy", "site1.example/privacy"]);
 }
+
+const BROKEN: &str = "20250301101010";
+
+/// The growing archive, except that the memento at [`BROKEN`] always gets `reply`.
+fn archive_with_a_broken_memento(reply: Reply) -> (StandIn, Arc<Mutex<Archive>>) {
+    let archive: Arc<Mutex<Archive>> = Arc::default();
+    let served = archive.clone();
+    let standin = StandIn::start(move |r| {
+        if r.is_capture() && r.path.contains(&format!("/web/{BROKEN}id_/")) {
+            reply.clone()
+        } else {
+            served.lock().unwrap().answer(r)
+        }
+    });
+    (standin, archive)
+}
+
+fn broken_requests(standin: &StandIn) -> usize {
+    standin.capture_requests().iter().filter(|r| r.path.contains(BROKEN)).count()
+}
+
+#[test]
+fn a_capture_the_archive_refuses_is_reported_once_and_the_real_step_still_announced() {
+    let store = tempfile::tempdir().unwrap();
+    let (standin, archive) = archive_with_a_broken_memento(Reply::status(404));
+    let hook = Receiver::start(Script::default());
+    first_captures(&archive);
+    add_watch(store.path(), &standin.base);
+    assert_eq!(check(store.path(), &standin.base, &hook.url).status.code(), Some(0));
+    // Between the last capture of version 0 and the change: one the archive refuses.
+    archive.lock().unwrap().add(URL, BROKEN, &capture(0, 9));
+    the_change(&archive);
+    let o = check(store.path(), &standin.base, &hook.url);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].starts_with(&format!("{NAME}: changed: ")), "{out}");
+    assert!(
+        lines[1].starts_with(&format!("{NAME}: capture skipped: {BROKEN}: could not be fetched: ")),
+        "{out}"
+    );
+    assert_eq!(broken_requests(&standin), 1, "a definite answer is not retried");
+    let ids: Vec<String> = hook.accepted().iter().map(|p| p.id()).collect();
+    assert_eq!(ids, [STEP_ID]);
+    assert_eq!(hook.accepted()[0].body["step"]["window"]["after"], "20250105101010");
+
+    // The next check is quiet, and does not ask for the refused capture again.
+    let o = run(store.path(), &standin.base, &[], &["check", "--webhook", &hook.url, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["watches"][0]["status"], "unchanged", "{v}");
+    assert_eq!(v["watches"][0]["unusable"], serde_json::json!([]), "{v}");
+    assert_eq!(broken_requests(&standin), 1);
+    assert_eq!(hook.posts().len(), 1);
+}
+
+#[test]
+fn a_capture_the_archive_keeps_failing_is_held_then_skipped_after_the_give_up_checks() {
+    let store = tempfile::tempdir().unwrap();
+    let (standin, archive) = archive_with_a_broken_memento(Reply::status(503));
+    let hook = Receiver::start(Script::default());
+    let env = [("POLICYDIFF_GIVE_UP_CHECKS", "2")];
+    let check = |format: &str| {
+        run(store.path(), &standin.base, &env, &["check", "--webhook", &hook.url, "--format", format])
+    };
+    first_captures(&archive);
+    add_watch(store.path(), &standin.base);
+    assert_eq!(check("text").status.code(), Some(0));
+    archive.lock().unwrap().add(URL, BROKEN, &capture(0, 9));
+    the_change(&archive);
+
+    // First failure: what came before it is recorded, the check stops there (exit 2).
+    let o = check("text");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with(&format!("{NAME}: error: capture {BROKEN} could not be fetched: "))
+            && out.contains("tries it again next time"),
+        "{out}"
+    );
+    assert!(hook.posts().is_empty(), "the change lies behind the held capture");
+    let tries = broken_requests(&standin);
+    assert_eq!(tries, 4, "the client's own retries (POLICYDIFF_MAX_TRIES)");
+
+    // Second failure in a row: skipped; the check goes on and finds the change.
+    let o = check("json");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let w = &v["watches"][0];
+    assert_eq!(w["status"], "changed", "{v}");
+    let unusable: Vec<&str> = w["unusable"].as_array().unwrap().iter().filter_map(|u| u.as_str()).collect();
+    assert!(unusable.iter().any(|u| u.starts_with(&format!("{BROKEN}: could not be fetched"))), "{v}");
+    assert_eq!(w["steps"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(broken_requests(&standin), 2 * tries);
+    let ids: Vec<String> = hook.accepted().iter().map(|p| p.id()).collect();
+    assert_eq!(ids, [STEP_ID]);
+
+    // Then quiet: nothing announced, the skipped capture not asked for again.
+    let o = check("text");
+    assert_eq!((o.status.code(), stdout(&o)), (Some(0), format!("{NAME}: unchanged\n")), "{}", stderr(&o));
+    assert_eq!(broken_requests(&standin), 2 * tries);
+    assert_eq!(hook.posts().len(), 1);
+}
+
+#[test]
+fn a_first_check_whose_newest_capture_is_refused_takes_the_one_before_as_baseline() {
+    let store = tempfile::tempdir().unwrap();
+    let (standin, archive) = archive_with_a_broken_memento(Reply::status(404));
+    first_captures(&archive);
+    archive.lock().unwrap().add(URL, BROKEN, &capture(0, 9));
+    add_watch(store.path(), &standin.base);
+    let o = run(store.path(), &standin.base, &[], &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], format!("{NAME}: baseline recorded (the version seen 2024-12-01)"), "{out}");
+    assert!(lines[1].starts_with(&format!("{NAME}: capture skipped: {BROKEN}: ")), "{out}");
+    let o = run(store.path(), &standin.base, &[], &["check"]);
+    assert_eq!((o.status.code(), stdout(&o)), (Some(0), format!("{NAME}: unchanged\n")), "{}", stderr(&o));
+    assert_eq!(broken_requests(&standin), 1);
+}

@@ -122,26 +122,26 @@ impl Acquirer {
         let once = Client::with_etiquette(&self.archive, one_try(client))?;
         let reason = match once.list(url, &query).await {
             Ok(listed) => return Ok(Listed::Archive(self.remember(url, &query, listed))),
-            Err(e) if !is_unreachable(&e) => return Err(e),
-            Err(e) => e.to_string(),
+            Err(e) if !e.is_unreachable() => return Err(e),
+            Err(e) => short_reason(&e.to_string()),
         };
         if let Some(stored) = self.stored_stand_in(url, date) {
             tracing::warn!(
-                "the archive cannot be reached ({}); using capture {} of {} from the store",
-                short_reason(&reason),
+                "the archive cannot be reached ({reason}); using capture {} of {} from the store",
                 stored.timestamp,
                 crate::escape::one_line(url)
             );
             return Ok(Listed::Store(stored));
         }
-        tracing::warn!(
-            "the archive cannot be reached ({}); retrying, up to {} tries…",
-            short_reason(&reason),
+        let retrying = Retrying::start(&format!(
+            "the archive cannot be reached ({reason}); retrying, up to {} tries…",
             client.etiquette().limits.max_tries
-        );
-        match self.list(url, &query).await {
+        ));
+        let listed = self.list(url, &query).await;
+        retrying.finish();
+        match listed {
             Ok(listed) => Ok(Listed::Archive(listed)),
-            Err(e) if is_unreachable(&e) => Err(Error::archive(
+            Err(e) if e.is_unreachable() => Err(Error::unreachable(
                 url,
                 format!(
                     "{}; nothing for it is in the store {}: try again later, or use --offline with a store that holds it",
@@ -185,13 +185,36 @@ fn one_try(client: &Client) -> Arc<Etiquette> {
     Arc::new(Etiquette::new(limits))
 }
 
-/// An error that says the archive could not be reached or kept failing (as opposed to
-/// an answer about the URL: blocked, never archived).
-fn is_unreachable(e: &Error) -> bool {
-    let text = e.to_string();
-    ["unreachable after", "no complete answer from the archive after", "still rate limiting us"]
-        .iter()
-        .any(|m| text.contains(m))
+/// Says at once that the archive is being retried: a spinner on a terminal (cleared
+/// when the retries end: the answer, or the error line naming `--offline`, follows),
+/// one plain warning line otherwise (a pipe, a log, `-q` shows neither).
+enum Retrying {
+    Spinner(indicatif::ProgressBar),
+    Line,
+}
+
+impl Retrying {
+    fn start(message: &str) -> Retrying {
+        use std::io::IsTerminal;
+        let shown = tracing::enabled!(tracing::Level::WARN);
+        if shown && std::io::stderr().is_terminal() {
+            let spinner = indicatif::ProgressBar::new_spinner();
+            let style = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+            spinner.set_style(style);
+            spinner.set_message(format!("policydiff: {message}"));
+            spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+            return Retrying::Spinner(spinner);
+        }
+        tracing::warn!("{message}");
+        Retrying::Line
+    }
+
+    fn finish(self) {
+        if let Retrying::Spinner(spinner) = self {
+            spinner.finish_and_clear();
+        }
+    }
 }
 
 /// "no complete answer from the archive after 1 tries (the archive answered 503); try

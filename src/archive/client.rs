@@ -20,9 +20,15 @@ use crate::error::{Error, Result};
 /// The longest URL (or other server-supplied text) quoted in an error line.
 const QUOTED: usize = 200;
 
-/// A one-line archive error about `url`, both parts clipped.
+/// A one-line archive error about `url`, both parts clipped: a definite answer.
 fn fail(url: &str, message: impl AsRef<str>) -> Error {
     Error::archive(clip(url, QUOTED), clip(message.as_ref(), 2 * QUOTED))
+}
+
+/// A one-line error about `url` when no usable answer came after the retries (the
+/// archive down, failing or rate limiting): [`Error::is_unreachable`] is true.
+fn unreachable(url: &str, message: impl AsRef<str>) -> Error {
+    Error::unreachable(clip(url, QUOTED), clip(message.as_ref(), 2 * QUOTED))
 }
 
 /// Archived redirects and closest-capture redirects followed for one fetch, at most.
@@ -146,7 +152,7 @@ impl Client {
                     if let Some(asked) = asked.filter(|w| *w > limits.max_pause) {
                         // Other runs sharing the store hold off too, for the longest pause.
                         self.etiquette.pause(&self.host, asked).await;
-                        return Err(fail(
+                        return Err(unreachable(
                             about,
                             format!(
                                 "the archive asks us to wait {} (429, Retry-After), longer than the {} this tool waits (POLICYDIFF_MAX_PAUSE_MS); try again later",
@@ -156,7 +162,7 @@ impl Client {
                         ));
                     }
                     if tries >= limits.max_tries {
-                        return Err(fail(
+                        return Err(unreachable(
                             about,
                             format!("the archive is still rate limiting us (429) after {tries} tries; try again later"),
                         ));
@@ -179,7 +185,7 @@ impl Client {
                 Attempt::Transient(reason) => reason,
             };
             if tries >= limits.max_tries {
-                return Err(fail(
+                return Err(unreachable(
                     about,
                     format!(
                         "no complete answer from the archive after {tries} tries ({reason}); try again later"

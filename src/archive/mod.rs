@@ -10,6 +10,8 @@ pub mod cdx;
 pub mod client;
 pub mod etiquette;
 
+/// Whether an archive error may go away later: set here, where each failure is met.
+pub use crate::error::ArchiveFailure;
 pub use cdx::{Capture, Query};
 pub use client::{Client, Fetched};
 pub use etiquette::{Etiquette, Limits, RequestClass};

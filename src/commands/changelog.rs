@@ -24,11 +24,7 @@ struct Listed {
 }
 
 pub async fn run(args: &ChangelogArgs, config: &Config) -> Result<u8> {
-    if let (Some(from), Some(to)) = (&args.from, &args.to) {
-        if from.start() > to.end() {
-            return Err(Error::Usage(format!("changelog: --from {from} is after --to {to}")));
-        }
-    }
+    super::check_range(args.from.as_ref(), args.to.as_ref())?;
     let acquirer = config.acquirer()?;
     let (history, listed) = match args.sources.as_slice() {
         [one] => match Source::parse(one)? {
@@ -74,12 +70,19 @@ pub async fn run(args: &ChangelogArgs, config: &Config) -> Result<u8> {
         listed: listed.as_ref().map(|l| l.rows),
         distinct_digests: listed.as_ref().map(|l| l.distinct),
     };
+    let status = if history.steps.is_empty() { exit_codes::SUCCESS } else { exit_codes::CHANGES };
     let to_stdout = output::is_stdout(args.output.as_deref());
-    let format = args.format.unwrap_or(if config.stdout_is_terminal && to_stdout {
-        ChangelogFormat::Terminal
-    } else {
-        ChangelogFormat::Markdown
-    });
+    // As `diff -q`: the status is the answer, no report is made (one named by -o still is).
+    if config.brief() && to_stdout {
+        return Ok(status);
+    }
+    let format = args.format.or_else(|| format_of(args.output.as_deref())).unwrap_or(
+        if config.stdout_is_terminal && to_stdout {
+            ChangelogFormat::Terminal
+        } else {
+            ChangelogFormat::Markdown
+        },
+    );
     let text = match format {
         ChangelogFormat::Terminal => render::terminal::render(&log, config.color && to_stdout),
         ChangelogFormat::Markdown => render::markdown::render(&log),
@@ -94,9 +97,22 @@ pub async fn run(args: &ChangelogArgs, config: &Config) -> Result<u8> {
             history.versions[0].captures,
             render::plural(history.versions[0].captures)
         );
-        return Ok(exit_codes::SUCCESS);
     }
-    Ok(exit_codes::CHANGES)
+    Ok(status)
+}
+
+/// The format `-o FILE`'s extension names: `.html`/`.htm`, `.json`, `.md`/`.markdown`,
+/// `.atom`/`.xml`, `.txt` (the terminal report, without colour).
+fn format_of(output: Option<&std::path::Path>) -> Option<ChangelogFormat> {
+    let ext = output?.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => Some(ChangelogFormat::Html),
+        "json" => Some(ChangelogFormat::Json),
+        "md" | "markdown" => Some(ChangelogFormat::Markdown),
+        "atom" | "xml" => Some(ChangelogFormat::Atom),
+        "txt" | "text" => Some(ChangelogFormat::Terminal),
+        _ => None,
+    }
 }
 
 /// The history of versions the user names (files or `URL@DATE`s), oldest first.

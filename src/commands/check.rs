@@ -65,7 +65,13 @@ pub async fn run(args: &CheckArgs, config: &Config) -> Result<u8> {
             Ok(checked) => Result1::Done(checked),
             Err(e) => Result1::Failed(e),
         };
-        if args.format == CheckFormat::Text {
+        if config.brief() {
+            // -q: no report, but a failed watch is still an error line on stderr.
+            let failed = format!("{}: error: ", watch.name);
+            for line in lines(&watch, &result).iter().filter(|l| l.starts_with(&failed)) {
+                eprintln!("policydiff: {}", crate::escape::one_line(line));
+            }
+        } else if args.format == CheckFormat::Text {
             for line in lines(&watch, &result) {
                 if bar.is_hidden() {
                     output::emit(&format!("{line}\n"), None)?;
@@ -97,8 +103,11 @@ pub async fn run(args: &CheckArgs, config: &Config) -> Result<u8> {
             }
         }
     }
-    let failed =
-        results.iter().any(|(_, r)| matches!(r, Result1::Failed(_))) || !delivered.failures.is_empty();
+    // A watch whose check stopped part way (a held capture, the live page) failed too.
+    let failed = results
+        .iter()
+        .any(|(_, r)| matches!(r, Result1::Failed(_) | Result1::Done(Checked { warning: Some(_), .. })))
+        || !delivered.failures.is_empty();
     let changed = results
         .iter()
         .any(|(_, r)| matches!(r, Result1::Done(Checked { outcome: Outcome::Changed { .. }, .. })));
@@ -136,6 +145,8 @@ fn lines(watch: &Watch, result: &Result1) -> Vec<String> {
         Result1::Failed(e) => vec![format!("{name}: error: {e}")],
         Result1::Done(checked) => {
             let mut out = match &checked.outcome {
+                // A check that stopped part way says why instead.
+                Outcome::Unchanged if checked.warning.is_some() => Vec::new(),
                 Outcome::Unchanged => vec![format!("{name}: unchanged")],
                 Outcome::Baseline { seen } => {
                     vec![format!("{name}: baseline recorded (the version seen {})", day(seen))]
@@ -148,6 +159,9 @@ fn lines(watch: &Watch, result: &Result1) -> Vec<String> {
                     })
                     .collect(),
             };
+            for skipped in &checked.unfetched {
+                out.push(format!("{name}: capture skipped: {skipped}"));
+            }
             if let Some(w) = &checked.warning {
                 out.push(format!("{name}: error: {w}"));
             }

@@ -15,10 +15,11 @@ pub async fn run(args: &DiffArgs, config: &Config) -> Result<u8> {
     let (old, new) = load_pair(args, &acquirer).await?;
     let d = diff::diff(&old.document, &new.document);
     let status = if d.is_empty() { exit_codes::SUCCESS } else { exit_codes::CHANGES };
-    if config.brief() {
+    let to_stdout = output::is_stdout(args.output.as_deref());
+    // As `diff -q`: the status is the answer, no report is made (one named by -o still is).
+    if config.brief() && to_stdout {
         return Ok(status);
     }
-    let to_stdout = output::is_stdout(args.output.as_deref());
     let format = args.format.or_else(|| format_of(args.output.as_deref())).unwrap_or(
         if config.stdout_is_terminal && to_stdout { DiffFormat::Terminal } else { DiffFormat::Markdown },
     );
@@ -33,7 +34,10 @@ pub async fn run(args: &DiffArgs, config: &Config) -> Result<u8> {
             }
         }
         DiffFormat::Markdown => report::markdown::render(&d, &old.info, &new.info),
-        DiffFormat::Html => report::html::render(&d, &old.info, &new.info),
+        DiffFormat::Html => {
+            let context = report::html::Context::new(&d, &old.document, &new.document);
+            report::html::render(&d, &old.info, &new.info, Some(&context))
+        }
     };
     output::emit(&text, args.output.as_deref())?;
     Ok(status)

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 
 /// Runs one parsed command and returns its exit status.
 pub async fn run(command: Command, config: &Config) -> Result<u8> {
+    crate::output::set_brief(config.brief());
     match command {
         Command::Captures(args) => captures::run(&args, config).await,
         Command::Fetch(args) => fetch::run(&args, config).await,

@@ -8,12 +8,20 @@
 //! What was found is recorded in one transaction with one pending notification per
 //! step and target; delivering them is [`super::notify`]'s work.
 //!
+//! A capture the archive will not serve does not block a watch. When the archive
+//! answered for it (a 4xx, an answer over the size limit, a redirect loop) it is
+//! unusable at once, like an error page, and the check goes on past it. When no usable
+//! answer came (connection failures, timeouts, 5xx after the client's retries) the
+//! check records what came before it and stops there, to try it again next time; after
+//! [`GIVE_UP_CHECKS`] checks in a row it too is unusable and passed.
+//!
 //! The first check of a watch records the newest version as its baseline and
 //! announces nothing. Captures no newer than what the watch has recorded (the
 //! archive's copies of a text already seen live) are not looked at again, so a change
 //! seen live is announced once.
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -33,6 +41,18 @@ use crate::normalize;
 /// How many of the newest captures a first check tries before giving up on finding
 /// one that shows the policy (error pages and captchas are skipped).
 const BASELINE_TRIES: usize = 5;
+
+/// Checks in a row that may find no usable answer for a capture before the check goes
+/// on without it (`POLICYDIFF_GIVE_UP_CHECKS`).
+pub const GIVE_UP_CHECKS: i64 = 3;
+
+/// A listed capture read, or the reason to stop before it.
+enum Read {
+    /// Its Document, or why it is not a version (no policy; could not be fetched).
+    Content(std::result::Result<Document, Unusable>),
+    /// No usable answer from the archive, not yet given up: the check stops before it.
+    Hold { message: String, failed: i64 },
+}
 
 /// What a check found for one watch.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,8 +84,10 @@ pub struct Checked {
     pub outcome: Outcome,
     /// New captures in the listing (distinct, status 200).
     pub new_captures: usize,
-    /// Captures read that show no policy, with the reason.
+    /// Captures read that show no policy or could not be fetched, with the reason.
     pub unusable: Vec<String>,
+    /// Of those, the captures the archive would not serve (passed for good).
+    pub unfetched: Vec<String>,
     /// A part of the check that failed after the rest was recorded (the live page).
     pub warning: Option<String>,
     /// Time spent on the archive and the live page: requests, and waits for the rate
@@ -79,6 +101,9 @@ pub struct Checker {
     live: Live,
     targets: Vec<Target>,
     network_time: Cell<Duration>,
+    give_up: i64,
+    /// The watch being checked: its held captures and their failed checks.
+    failures: HashMap<String, i64>,
 }
 
 impl Checker {
@@ -91,11 +116,24 @@ impl Checker {
             ));
         }
         let limits = acquirer.client().map(|c| c.etiquette().limits.clone()).unwrap_or_default();
-        Ok(Checker { acquirer, live: Live::new(limits)?, targets, network_time: Cell::default() })
+        let give_up = std::env::var("POLICYDIFF_GIVE_UP_CHECKS")
+            .ok()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(GIVE_UP_CHECKS);
+        Ok(Checker {
+            acquirer,
+            live: Live::new(limits)?,
+            targets,
+            network_time: Cell::default(),
+            give_up,
+            failures: HashMap::new(),
+        })
     }
 
     /// Checks one watch and records the result in one transaction. On an error nothing
-    /// is recorded, so the next check tries the same captures again.
+    /// is recorded, so the next check tries the same captures again; a capture held
+    /// (see the module doc) records what came before it and its failure.
     pub async fn check(&mut self, db: &mut Db, watch: &Watch) -> Result<Checked> {
         let options = normalize::Options {
             select: watch.select.clone(),
@@ -138,14 +176,25 @@ impl Checker {
             outcome: Outcome::Unchanged,
             new_captures: new.len(),
             unusable: Vec::new(),
+            unfetched: Vec::new(),
             warning: None,
             network_time: Duration::ZERO,
         };
+        self.failures = if new.is_empty() { HashMap::new() } else { db.capture_failures(watch.id)? };
         if last_seen.is_none() {
             self.baseline(&acquirer, watch, &new, &mut record, &mut checked).await?;
         } else if !new.is_empty() || watch.live {
             let recorded = db.versions(watch.id)?;
             self.extend(&acquirer, watch, recorded, &new, &mut record, &mut checked).await?;
+        }
+        if let Some((held, _)) = &record.held {
+            // Progress up to the held capture only: the next listing starts before it.
+            // (A first check holds with nothing recorded: it starts over next time.)
+            record.last_capture = last_seen
+                .is_some()
+                .then(|| listed.iter().map(|c| &c.timestamp).filter(|t| *t < held).max().cloned())
+                .flatten()
+                .filter(|n| watch.last_capture.as_ref().is_none_or(|l| n > l));
         }
         checked.network_time = self.network_time.get();
         hook::point("before-record");
@@ -166,8 +215,15 @@ impl Checker {
         let mut history = History::new();
         let mut live_labels = Vec::new();
         for capture in new.iter().rev().take(BASELINE_TRIES) {
-            let content = self.read_capture(acquirer, watch, capture).await?;
-            history.push(capture_ref(acquirer, &watch.url, capture), content);
+            match self.read_capture(acquirer, watch, capture).await? {
+                Read::Content(content) => history.push(capture_ref(acquirer, &watch.url, capture), content),
+                Read::Hold { message, failed } => {
+                    // No baseline from an older capture while the newest may still come.
+                    self.hold(capture, message, failed, record, checked);
+                    report_unusable(&history, checked);
+                    return Ok(());
+                }
+            };
             if history.current().is_some() {
                 break;
             }
@@ -175,8 +231,7 @@ impl Checker {
         if watch.live {
             self.push_live(acquirer, watch, &mut history, &mut live_labels, record, checked).await;
         }
-        checked.unusable =
-            history.unusable.iter().map(|s| format!("{}: {}", s.capture.label, s.reason)).collect();
+        report_unusable(&history, checked);
         let Some(current) = history.current() else {
             if let Some(warning) = checked.warning.take() {
                 return Err(Error::input(&watch.url, warning));
@@ -216,14 +271,19 @@ impl Checker {
         let mut history = History::resume(recorded.into_iter().map(history_version).collect());
         let mut live_labels = Vec::new();
         for capture in new {
-            let content = self.read_capture(acquirer, watch, capture).await?;
-            history.push(capture_ref(acquirer, &watch.url, capture), content);
+            match self.read_capture(acquirer, watch, capture).await? {
+                Read::Content(content) => history.push(capture_ref(acquirer, &watch.url, capture), content),
+                Read::Hold { message, failed } => {
+                    self.hold(capture, message, failed, record, checked);
+                    break;
+                }
+            };
         }
-        if watch.live {
+        // The live page is newer than a held capture: it waits for it.
+        if watch.live && record.held.is_none() {
             self.push_live(acquirer, watch, &mut history, &mut live_labels, record, checked).await;
         }
-        checked.unusable =
-            history.unusable.iter().map(|s| format!("{}: {}", s.capture.label, s.reason)).collect();
+        report_unusable(&history, checked);
         if let Some(v) = history.versions.get(earlier.wrapping_sub(1)) {
             let more = v.captures as i64 - current_captures;
             if more > 0 {
@@ -267,21 +327,52 @@ impl Checker {
         out
     }
 
-    /// A listed capture into the store and read. A capture that cannot be fetched fails
-    /// the check (to be tried again); one that reads as no policy is unusable.
-    async fn read_capture(
-        &self,
-        acquirer: &Acquirer,
-        watch: &Watch,
-        capture: &Capture,
-    ) -> Result<std::result::Result<Document, Unusable>> {
-        let fetched = self.timed(acquirer.fetch(&watch.url, capture)).await?;
+    /// A listed capture into the store and read. One that reads as no policy is
+    /// unusable; so is one the archive will not serve: at once when the archive
+    /// answered for it, after `give_up` checks in a row when no usable answer came
+    /// (until then it is held). Other errors (the store) fail the check.
+    async fn read_capture(&self, acquirer: &Acquirer, watch: &Watch, capture: &Capture) -> Result<Read> {
+        let fetched = match self.timed(acquirer.fetch(&watch.url, capture)).await {
+            Ok(fetched) => fetched,
+            Err(e @ Error::Archive { .. }) => {
+                let unreachable = e.is_unreachable();
+                let Error::Archive { message, .. } = e else { unreachable!() };
+                let failed = self.failures.get(&capture.timestamp).copied().unwrap_or(0) + 1;
+                if unreachable && failed < self.give_up {
+                    return Ok(Read::Hold { message, failed });
+                }
+                let message = if unreachable {
+                    format!("{message} (in {failed} checks in a row; skipped)")
+                } else {
+                    message
+                };
+                return Ok(Read::Content(Err(Unusable::FetchFailed { message })));
+            }
+            Err(e) => return Err(e),
+        };
         let source = format!("{}@{}", watch.url, capture.timestamp);
-        Ok(match acquirer.load_stored(&source, &watch.url, &fetched.stored) {
+        Ok(Read::Content(match acquirer.load_stored(&source, &watch.url, &fetched.stored) {
             Ok(loaded) => Ok(loaded.document),
             Err(Error::Input { message, .. }) => Err(Unusable::NoPolicyText { message }),
             Err(e) => return Err(e),
-        })
+        }))
+    }
+
+    /// Stops the check before `capture`, to be tried again: its failure is recorded,
+    /// and the watch reports it as an error.
+    fn hold(
+        &self,
+        capture: &Capture,
+        message: String,
+        failed: i64,
+        record: &mut CheckRecord,
+        checked: &mut Checked,
+    ) {
+        checked.warning = Some(format!(
+            "capture {} could not be fetched: {message} — the check stopped before it and tries it again next time (failed checks in a row: {failed}; skipped after {})",
+            capture.timestamp, self.give_up
+        ));
+        record.held = Some((capture.timestamp.clone(), message));
     }
 
     /// The live page, once: pushed onto the history when it came (not on a 304). A
@@ -341,6 +432,18 @@ impl Checker {
         history.push(capture, content);
         live_labels.push(stamp);
         record.live_validators = Some((etag, last_modified));
+    }
+}
+
+/// The history's unusable captures into the report: all of them, and apart those
+/// the archive would not serve.
+fn report_unusable(history: &History, checked: &mut Checked) {
+    for s in &history.unusable {
+        let line = format!("{}: {}", s.capture.label, s.reason);
+        if matches!(s.reason, Unusable::FetchFailed { .. }) {
+            checked.unfetched.push(line.clone());
+        }
+        checked.unusable.push(line);
     }
 }
 

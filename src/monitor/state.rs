@@ -92,6 +92,16 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (step_id, kind, target)
     );
     CREATE INDEX notifications_pending ON notifications (id) WHERE delivered_at IS NULL;",
+    // 2: captures the archive could not serve, counted over checks until given up.
+    "CREATE TABLE capture_failures (
+        watch_id INTEGER NOT NULL REFERENCES watches(id) ON DELETE CASCADE,
+        -- the listing's timestamp of the capture
+        timestamp TEXT NOT NULL,
+        -- checks in a row that could not fetch it
+        failures INTEGER NOT NULL,
+        last_error TEXT NOT NULL,
+        PRIMARY KEY (watch_id, timestamp)
+    );",
 ];
 
 /// The schema version this build writes.
@@ -236,6 +246,9 @@ pub struct CheckRecord {
     pub steps: Vec<NewStep>,
     /// New validators of the live page (`None`: keep the old ones).
     pub live_validators: Option<(Option<String>, Option<String>)>,
+    /// A capture the archive could not serve this time, held for the next check:
+    /// its timestamp and the error. Its count of failed checks goes up by one.
+    pub held: Option<(String, String)>,
     /// RFC 3339.
     pub checked_at: String,
 }
@@ -454,6 +467,17 @@ impl Db {
             .map_err(|e| self.error(e))
     }
 
+    /// How many checks in a row could not fetch each capture of a watch that is still
+    /// held (by the listing's timestamp).
+    pub fn capture_failures(&self, watch_id: i64) -> Result<std::collections::HashMap<String, i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT timestamp, failures FROM capture_failures WHERE watch_id = ?1")
+            .map_err(|e| self.error(e))?;
+        let rows = stmt.query_map([watch_id], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.error(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.error(e))
+    }
+
     /// Every recorded version of a watch, oldest first.
     pub fn versions(&self, watch_id: i64) -> Result<Vec<Version>> {
         let mut stmt = self
@@ -498,6 +522,21 @@ impl Db {
             params![watch_id, record.checked_at, record.last_capture],
         )
         .map_err(err)?;
+        // Failures of captures now behind the watch (fetched, or given up) are over.
+        tx.execute(
+            "DELETE FROM capture_failures WHERE watch_id = ?1
+               AND timestamp <= (SELECT last_capture FROM watches WHERE id = ?1)",
+            [watch_id],
+        )
+        .map_err(err)?;
+        if let Some((timestamp, error)) = &record.held {
+            tx.execute(
+                "INSERT INTO capture_failures (watch_id, timestamp, failures, last_error) VALUES (?1, ?2, 1, ?3)
+                 ON CONFLICT (watch_id, timestamp) DO UPDATE SET failures = failures + 1, last_error = ?3",
+                params![watch_id, timestamp, error],
+            )
+            .map_err(err)?;
+        }
         if let Some((etag, modified)) = &record.live_validators {
             tx.execute(
                 "UPDATE watches SET live_etag = ?2, live_last_modified = ?3 WHERE id = ?1",

@@ -3,9 +3,14 @@
 //! reworded clauses, set apart from each other; links to both captures (raw `id_` and
 //! the Wayback view) with their dates for people; a long section list collapsed
 //! (`<details>`); long unchanged stretches inside a reworded clause shortened to the
-//! words around the change; a print style sheet.
+//! words around the change; the unchanged clause before and after each change, dimmed
+//! ([`Context`], taken from the two documents: the diff itself holds only changes); a
+//! print style sheet.
 
-use crate::diff::{ChangeKind, DocumentDiff, SectionStatus, WordOp, WordOpKind};
+use std::collections::HashSet;
+
+use crate::diff::{segment, ChangeKind, DocumentDiff, SectionStatus, WordOp, WordOpKind};
+use crate::document::Document;
 use crate::provenance::SourceInfo;
 
 /// The page's style sheet (a changelog page embedding step bodies uses it too).
@@ -16,7 +21,7 @@ del{background:#fde2e1;color:#8b1a10}ins{background:#dcf5dc;color:#13591a;text-d
 .added .kind{color:#13591a}.removed .kind{color:#8b1a10}.moved .kind{color:#0b5394}.reworded .kind{color:#7a5b00}\
 .summary{background:#f4f4f4;padding:.5rem .8rem;border-radius:4px}code{font-size:.9em}\
 del+ins,ins+del{margin-left:.3em}.elided{color:#6b6b6b}.sides a{color:#0b5394}.when{color:#555}\
-summary{cursor:pointer;font-weight:600}\
+summary{cursor:pointer;font-weight:600}li.context{list-style:none;color:#6b6b6b;font-size:.93em}\
 @media print{body{max-width:none;margin:0;padding:0;font-size:11pt;color:#000}\
 h2{break-after:avoid}li{break-inside:avoid}.summary{background:none;border:1px solid #999}\
 del{background:none;color:#000;text-decoration:line-through}ins{background:none;color:#000;text-decoration:underline}\
@@ -29,6 +34,100 @@ const CONTEXT: usize = 20;
 
 /// A section list longer than this is collapsed under a `<details>` summary.
 const LONG_SECTION_LIST: usize = 8;
+
+/// A context clause longer than this many words shows only the [`CONTEXT`] words
+/// nearest the change.
+const LONG_CONTEXT: usize = 30;
+
+/// The unchanged clause just before and just after each change of a diff (same section,
+/// in the version the change is read in: the old one for a removed clause, the new one
+/// otherwise), so that an added or removed clause is read where it stands.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    before: Vec<Option<Neighbour>>,
+    after: Vec<Option<Neighbour>>,
+}
+
+/// An unchanged clause, and the text of the clause before it in its version (to tell
+/// whether two context clauses shown one after the other are neighbours).
+#[derive(Debug, Clone, PartialEq)]
+struct Neighbour {
+    text: String,
+    follows: Option<String>,
+}
+
+impl Context {
+    /// The context of `diff`'s changes, from the two versions it was made of.
+    pub fn new(diff: &DocumentDiff, old: &Document, new: &Document) -> Context {
+        let (oc, nc) = (segment::clauses(old), segment::clauses(new));
+        let (mut old_at, mut new_at) = (Finder::new(&oc), Finder::new(&nc));
+        // Where each change stands, and which clauses of each version are changes.
+        let places: Vec<(bool, Option<usize>)> = diff
+            .changes
+            .iter()
+            .map(|c| {
+                let in_old = c.old.as_deref().and_then(|t| old_at.find(t));
+                let in_new = c.new.as_deref().and_then(|t| new_at.find(t));
+                match c.kind {
+                    ChangeKind::Removed => (false, in_old),
+                    _ => (true, in_new),
+                }
+            })
+            .collect();
+        let mut context = Context::default();
+        for (in_new, at) in places {
+            let (clauses, changed) = if in_new { (&nc, &new_at.used) } else { (&oc, &old_at.used) };
+            let neighbour = |step: isize| {
+                let at = at?;
+                let index = at.checked_add_signed(step)?;
+                let c = clauses.get(index)?;
+                (c.section == clauses[at].section && !changed.contains(&index)).then(|| Neighbour {
+                    text: c.text.clone(),
+                    follows: index.checked_sub(1).and_then(|p| clauses.get(p)).map(|p| p.text.clone()),
+                })
+            };
+            context.before.push(neighbour(-1));
+            context.after.push(neighbour(1));
+        }
+        context
+    }
+
+    fn before(&self, change: usize) -> Option<&Neighbour> {
+        self.before.get(change)?.as_ref()
+    }
+
+    fn after(&self, change: usize) -> Option<&Neighbour> {
+        self.after.get(change)?.as_ref()
+    }
+}
+
+/// Finds the clauses of a change in one version, in reading order: the next unused
+/// clause with that text after the last one found, else the first unused anywhere (a
+/// moved clause is out of order).
+struct Finder<'a> {
+    by_text: std::collections::HashMap<&'a str, Vec<usize>>,
+    next: usize,
+    used: HashSet<usize>,
+}
+
+impl<'a> Finder<'a> {
+    fn new(clauses: &'a [segment::Clause]) -> Self {
+        let mut by_text: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+        for (i, c) in clauses.iter().enumerate() {
+            by_text.entry(c.text.as_str()).or_default().push(i);
+        }
+        Finder { by_text, next: 0, used: HashSet::new() }
+    }
+
+    fn find(&mut self, text: &str) -> Option<usize> {
+        let all = self.by_text.get(text.trim())?;
+        let free = |i: &&usize| !self.used.contains(*i);
+        let at = *all.iter().filter(free).find(|i| **i >= self.next).or_else(|| all.iter().find(free))?;
+        self.used.insert(at);
+        self.next = at + 1;
+        Some(at)
+    }
+}
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -77,6 +176,21 @@ fn equal_run(text: &str, before: bool, after: bool) -> String {
     )
 }
 
+/// An unchanged clause next to a change, dimmed; a long one keeps only the words nearest
+/// the change (`leading`: the change follows it), the whole clause in its title.
+fn context_item(text: &str, leading: bool) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= LONG_CONTEXT {
+        return format!("<li class=\"context\">{}</li>\n", escape(text));
+    }
+    let shown = if leading {
+        format!("… {}", escape(&words[words.len() - CONTEXT..].join(" ")))
+    } else {
+        format!("{} …", escape(&words[..CONTEXT].join(" ")))
+    };
+    format!("<li class=\"context\" title=\"{}\">{shown}</li>\n", escape(text))
+}
+
 fn describe(info: &SourceInfo) -> String {
     let mut s = format!("<code>{}</code>", escape(&info.source));
     if let (Some(id), Some(view)) = (info.memento_url(), info.view_url()) {
@@ -93,8 +207,9 @@ fn describe(info: &SourceInfo) -> String {
     s
 }
 
-/// The HTML page: a head with the style sheet, both sides, the summary, then [`body`].
-pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo) -> String {
+/// The HTML page: a head with the style sheet, both sides, the summary, then [`body`]
+/// (with the unchanged clauses around each change when `context` is given).
+pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo, context: Option<&Context>) -> String {
     let title = new.title.as_deref().or(old.title.as_deref()).unwrap_or("the policy");
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -106,14 +221,15 @@ pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo) -> String
         escape(&super::summary_line(diff)),
         t = escape(title),
     );
-    out.push_str(&body(diff, 2));
+    out.push_str(&body(diff, 2, context));
     out.push_str("</body>\n</html>\n");
     out
 }
 
 /// The section changes and each changed clause under its section's heading, as an
-/// HTML fragment with headings at `level` (`<h2>` in the page).
-pub fn body(diff: &DocumentDiff, level: usize) -> String {
+/// HTML fragment with headings at `level` (`<h2>` in the page); with `context`, the
+/// unchanged clause before and after each run of changes, each shown once.
+pub fn body(diff: &DocumentDiff, level: usize, context: Option<&Context>) -> String {
     let lvl = level.clamp(1, 6);
     let mut out = String::new();
     let name = |h: &Option<String>| format!("“{}”", escape(h.as_deref().unwrap_or("(untitled)")));
@@ -144,8 +260,14 @@ pub fn body(diff: &DocumentDiff, level: usize) -> String {
             out.push_str("</details>\n");
         }
     }
+    let empty = Context::default();
+    let context = context.unwrap_or(&empty);
     let mut current: Option<Option<&str>> = None;
-    for change in &diff.changes {
+    // Context clauses already shown under the current heading (each is shown once), and
+    // the last one shown, to mark a gap between two that are not neighbours.
+    let mut shown: HashSet<&str> = HashSet::new();
+    let mut last_after: Option<&Neighbour> = None;
+    for (i, change) in diff.changes.iter().enumerate() {
         let section = super::change_section(change);
         if current != Some(section) {
             if current.is_some() {
@@ -153,7 +275,17 @@ pub fn body(diff: &DocumentDiff, level: usize) -> String {
             }
             out.push_str(&format!("<h{lvl}>{}</h{lvl}>\n<ul>\n", escape(section.unwrap_or("(untitled)"))));
             current = Some(section);
+            shown.clear();
+            last_after = None;
         }
+        if let Some(before) = context.before(i).filter(|b| shown.insert(&b.text)) {
+            let apart = last_after.is_some_and(|a| before.follows.as_deref() != Some(a.text.as_str()));
+            if apart {
+                out.push_str("<li class=\"context gap\">⋯</li>\n");
+            }
+            out.push_str(&context_item(&before.text, true));
+        }
+        last_after = None;
         let text = |t: &Option<String>| escape(t.as_deref().unwrap_or_default());
         let (class, label, body) = match change.kind {
             ChangeKind::Added => ("added", "Added".to_string(), format!("<ins>{}</ins>", text(&change.new))),
@@ -172,6 +304,17 @@ pub fn body(diff: &DocumentDiff, level: usize) -> String {
             ),
         };
         out.push_str(&format!("<li class=\"{class}\"><span class=\"kind\">{label}:</span>{body}</li>\n"));
+        // The clause after a change waits when the next change stands beside this one
+        // (the same clause before it, or the same after): it then follows that one.
+        let next = diff.changes.get(i + 1).filter(|n| super::change_section(n) == section);
+        let waits = next.is_some_and(|_| {
+            context.before(i + 1).is_some_and(|b| shown.contains(b.text.as_str()))
+                || context.after(i + 1).map(|a| &a.text) == context.after(i).map(|a| &a.text)
+        });
+        if let Some(after) = context.after(i).filter(|a| !waits && shown.insert(&a.text)) {
+            out.push_str(&context_item(&after.text, false));
+            last_after = Some(after);
+        }
     }
     if current.is_some() {
         out.push_str("</ul>\n");

@@ -87,7 +87,8 @@ fn entry_html(log: &Changelog<'_>, step: &Step) -> String {
     if let Some(note) = log.assumed_note() {
         html.push_str(&format!("<p><em>{}</em></p>\n", escape(&note)));
     }
-    html.push_str(&crate::report::html::body(&step.diff, 3));
+    // No context clauses: feed readers drop the style that sets them apart from changes.
+    html.push_str(&crate::report::html::body(&step.diff, 3, None));
     html
 }
 

@@ -149,7 +149,7 @@ pub fn render(log: &Changelog<'_>) -> String {
             let text = flag_text(*flag, log.version(step.from_version), log.version(step.to_version));
             out.push_str(&format!("<p><span class=\"tag flag\">note</span> {}</p>\n", escape(&text)));
         }
-        let body = crate::report::html::body(&step.diff, 4);
+        let body = crate::report::html::body(&step.diff, 4, Some(&log.context(step)));
         match echo_text(log, step) {
             Some(echo) => out.push_str(&format!(
                 "<p>{}</p>\n<details><summary>The clauses</summary>\n{body}</details>\n",

@@ -38,6 +38,16 @@ impl Changelog<'_> {
         self.history.versions.iter().find(|v| v.index == index)
     }
 
+    /// The unchanged clauses around a step's changes (none when a version is missing).
+    fn context(&self, step: &Step) -> crate::report::html::Context {
+        match (self.version(step.from_version), self.version(step.to_version)) {
+            (Some(old), Some(new)) => {
+                crate::report::html::Context::new(&step.diff, &old.document, &new.document)
+            }
+            _ => crate::report::html::Context::default(),
+        }
+    }
+
     /// Which text a version shows (equal texts, equal ids).
     fn text_of(&self, index: usize) -> usize {
         self.version(index).and_then(|v| v.same_as).unwrap_or(index)
