@@ -219,7 +219,7 @@ impl Audit {
         if c.kind == ChangeKind::Moved
             && key(o) == key(n)
             && c.old_section == c.new_section
-            && same_neighbours(&key(o), c, old, oc, new, nc, &reported)
+            && same_neighbours(&key(o), c, old, oc, new, nc, reported)
         {
             self.record(Check::MovedInPlace, place, || {
                 format!("{:?} in {:?}", short(o), c.old_section.as_deref().unwrap_or("(preamble)"))
@@ -457,8 +457,12 @@ impl Pairing {
         for s in &d.sections {
             let o = s.old_path.as_deref().and_then(|p| oq.get_mut(p)).and_then(VecDeque::pop_front);
             let n = s.new_path.as_deref().and_then(|p| nq.get_mut(p)).and_then(VecDeque::pop_front);
-            o.map(|o| old_listed[o] = true);
-            n.map(|n| new_listed[n] = true);
+            if let Some(o) = o {
+                old_listed[o] = true;
+            }
+            if let Some(n) = n {
+                new_listed[n] = true;
+            }
             if let (Some(o), Some(n)) = (o, n) {
                 pairs[o] = Some(n);
             }

@@ -392,6 +392,13 @@ fn best_pairs(
             return;
         }
         let s = if same_row { 2.0 } else { dice(a, b) };
+        // One shared word is no evidence that two clauses are one ("Parler Play" /
+        // "Join Parler" among a menu's labels) unless it is the whole of one of them
+        // ("Brazil 🇧🇷" / "Brazil") or they are alone at the same place.
+        let alone = positional && olds.len() == 1 && news.len() == 1;
+        if !same_row && !alone && s * (la + lb) < 3.5 && la.min(lb) > 1.5 {
+            return;
+        }
         if s >= threshold {
             let dist = if positional {
                 (i as f64 / olds.len() as f64 - j as f64 / news.len() as f64).abs()

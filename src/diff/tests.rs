@@ -434,3 +434,28 @@ fn a_clause_removed_under_an_emphasised_line_is_shown_in_the_section_holding_tha
     assert_eq!(kinds(&back), [ChangeKind::Added], "{back:#?}");
     assert_eq!(back.changes[0].old_section.as_deref(), Some("Rights"), "{back:#?}");
 }
+
+#[test]
+fn labels_sharing_one_word_are_not_rewordings_of_each_other() {
+    // A menu's labels changed: "Parler Play" is not "Join Parler" reworded, and the two
+    // directions of the diff say the same.
+    let old = "## Menu\n\n- Parler Play\n- Parler Social\n\n## Terms\n\nYou agree to these terms.\n";
+    let new = "## Menu\n\n- Join Parler\n- Parler Earn\n- Parler Ads\n- Social context\n\n\
+               ## Terms\n\nYou agree to these terms.\n";
+    let r = d(old, new);
+    assert_eq!((r.summary.removed, r.summary.added, r.summary.reworded), (2, 4, 0), "{r:#?}");
+    let back = d(new, old);
+    assert_eq!((back.summary.removed, back.summary.added, back.summary.reworded), (4, 2, 0), "{back:#?}");
+    // A label that keeps its one word is that label reworded.
+    let r = d(
+        "## Regions\n\n- Brazil 🇧🇷\n- Canada 🇨🇦\n\n## Terms\n\nYou agree.\n",
+        "## Regions\n\n- Brazil\n- Canada\n- Mexico\n\n## Terms\n\nYou agree.\n",
+    );
+    assert_eq!(kinds(&r), [ChangeKind::Reworded, ChangeKind::Reworded, ChangeKind::Added], "{r:#?}");
+    // Alone at the same place, a label with one word changed is still that label reworded.
+    let r = d(
+        "## Menu\n\n- Cookie Policy\n\n## Terms\n\nYou agree.\n",
+        "## Menu\n\n- Cookies Policy\n\n## Terms\n\nYou agree.\n",
+    );
+    assert_eq!(kinds(&r), [ChangeKind::Reworded], "{r:#?}");
+}
