@@ -44,7 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 final_url: url.clone(),
                 hops: vec![format!("https://web.archive.org/web/{timestamp}id_/{url}")],
                 headers,
-                body,
+                body: body.into(),
                 gzip_decoded: false,
             };
             // The corpus holds a DOM serialization, not the archive's bytes: no CDX digest to compare.

@@ -31,6 +31,11 @@ fn stored_captures(store: &Path) -> Vec<String> {
     files(store).into_keys().filter(|k| k.ends_with(".html")).collect()
 }
 
+/// What is left in the store's spool folder, where bodies are written as they come.
+fn spooled(store: &Path) -> Vec<String> {
+    files(store).into_keys().filter(|k| k.starts_with(".tmp/")).collect()
+}
+
 /// The error is one line, and it is the last thing on stderr.
 fn one_error_line(stderr: &str) -> String {
     let last = stderr.trim_end().lines().last().unwrap_or_default();
@@ -48,6 +53,7 @@ fn an_endless_body_fails_the_capture_at_the_size_limit() {
     let line = one_error_line(&stderr(&o));
     assert!(line.contains("more than 2 MB") && line.contains("POLICYDIFF_MAX_BODY_MB"), "{line}");
     assert!(stored_captures(store.path()).is_empty());
+    assert_eq!(spooled(store.path()), Vec::<String>::new(), "the part written is removed");
     // Not retried (the answer is not transient), and read no further than the limit
     // plus what was in flight.
     assert_eq!(a.capture_targets().len(), 1);
@@ -68,6 +74,27 @@ fn a_gzip_bomb_over_the_default_limit_is_refused_and_nothing_is_stored() {
     let line = one_error_line(&stderr(&o));
     assert!(line.contains("inflates to more than 32 MB"), "{line}");
     assert!(stored_captures(store.path()).is_empty());
+    assert_eq!(spooled(store.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_large_body_is_streamed_through_the_spool_into_place_byte_exact() {
+    let body: Vec<u8> = (0..12u32 << 20).map(|i| b"<p>policy text</p>\n"[(i % 19) as usize]).collect();
+    let sent = body.clone();
+    let a = archive(move |_| Act::capture(sent.clone()));
+    let store = tempfile::tempdir().unwrap();
+    // Left by a run that was killed while a body came (no process has this pid).
+    std::fs::create_dir_all(store.path().join(".tmp")).unwrap();
+    std::fs::write(store.path().join(".tmp/body-4194303-dead"), "partial").unwrap();
+    let o = policydiff(store.path(), &a.base, &[("POLICYDIFF_MAX_BODY_MB", "16")], &["fetch", URL]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let all = files(store.path());
+    assert!(all[&format!("example.com/privacy/{TS}.html")] == body, "stored byte-exact");
+    let meta: serde_json::Value =
+        serde_json::from_slice(&all[&format!("example.com/privacy/{TS}.json")]).unwrap();
+    assert_eq!(meta["sha1"], digest(&body));
+    assert_eq!(meta["length"], body.len());
+    assert_eq!(spooled(store.path()), Vec::<String>::new(), "moved into place; a dead run's part removed");
 }
 
 #[test]

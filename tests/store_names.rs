@@ -91,7 +91,7 @@ fn a_hostile_url_is_written_inside_the_store() {
         final_url: url.into(),
         hops: vec![],
         headers: Default::default(),
-        body: b"<p>x</p>".to_vec(),
+        body: b"<p>x</p>".to_vec().into(),
         gzip_decoded: false,
     };
     let stored = store.put(&fetched, "20180101000000", None).unwrap();

@@ -20,8 +20,189 @@ use rand::{Rng, SeedableRng};
 
 use crate::score::norm;
 
-/// The kinds of change the benchmark scores, in report order.
-pub const KINDS: [&str; 5] = ["added", "removed", "reworded", "moved", "renamed"];
+/// The kinds of edit the benchmark makes and scores, in report order. The first five are
+/// also the kinds of change the differ reports; the others are edits whose expected
+/// report is made of those (see [`Expected::kind`]).
+pub const KINDS: [&str; 11] = [
+    "added",
+    "removed",
+    "reworded",
+    "moved",
+    "renamed",
+    "moved+reworded",
+    "split",
+    "merged",
+    "table row",
+    "heading deleted",
+    "br line",
+];
+
+/// The kinds of cosmetic-only pair: Markdown restyling, a table of contents added or
+/// removed, `<br>` line breaks written differently.
+pub const COSMETIC_KINDS: [&str; 3] = ["cosmetic", "toc", "br spacing"];
+
+/// How a `<br>` between two lines is written, from plain to noisy.
+pub const BR_SEPS: [&str; 5] = ["<br>", "<br><br>", "<br/>\n", "<br>\n<br>  <br>", " <BR />"];
+
+/// Lines of a paragraph written with `<br>` between them (in Markdown and in HTML): the
+/// paragraphs `start..start + count` of section `section` of the side's Document, which
+/// is what a reader makes of such lines (a `<br>` ends a paragraph).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BrLines {
+    pub section: usize,
+    pub start: usize,
+    pub count: usize,
+    /// Index into [`BR_SEPS`].
+    pub sep: usize,
+}
+
+/// How a `<br>` inside a table cell is written (a Markdown table cell holds no newline).
+pub const CELL_BR_SEPS: [&str; 5] = ["<br>", "<br><br>", "<br/>", " <BR /> ", "<br><br>  <br><br>"];
+
+/// The sentences of one table cell written with `<br>` between them: cell `cell` of the
+/// row that is block `block` of section `section`. A reader takes such a `<br>` for
+/// white space, so the Document is the same either way.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellBr {
+    pub section: usize,
+    pub block: usize,
+    pub cell: usize,
+    /// Index into [`CELL_BR_SEPS`].
+    pub sep: usize,
+}
+
+/// A table of contents above the first section heading: links to the headings' anchors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toc {
+    pub headings: Vec<String>,
+    /// 0: a list of links; 1: a numbered list; 2: lines of numbered links in one
+    /// paragraph; 3: a paragraph per link.
+    pub style: usize,
+}
+
+/// What a side shows beyond its Document, in Markdown and HTML alike.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extras {
+    pub br: Option<BrLines>,
+    pub cell_br: Option<CellBr>,
+    pub toc: Option<Toc>,
+}
+
+impl Extras {
+    pub fn is_empty(&self) -> bool {
+        self.br.is_none() && self.cell_br.is_none() && self.toc.is_none()
+    }
+}
+
+/// The lines of a table cell written with `<br>`s: its sentences joined by `sep`.
+pub fn cell_lines(cell: &str, sep: &str) -> String {
+    split_sentences(cell).into_iter().map(|r| &cell[r]).collect::<Vec<_>>().join(sep)
+}
+
+/// The anchor a site gives a heading: lower case, words joined by `-`.
+pub fn slug(heading: &str) -> String {
+    let mut out = String::new();
+    for c in heading.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if (c == ' ' || c == '-') && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// The text of a table of contents entry: numbered in styles 1–2.
+pub fn toc_entry(toc: &Toc, i: usize) -> String {
+    match toc.style {
+        2 => format!("{}. {}", i + 1, toc.headings[i]),
+        _ => toc.headings[i].clone(),
+    }
+}
+
+/// The Markdown of a Document as the benchmark writes it: `to_markdown()`, with a
+/// delimiter row under the first row of each table (so that pipe tables read back as
+/// tables), and the side's `<br>` lines and table of contents.
+pub fn markdown(doc: &Document, extras: &Extras) -> String {
+    const JOIN: char = '\u{e000}';
+    let mut doc = doc.clone();
+    if let Some(br) = extras.br {
+        if let Some(section) = doc.sections.get_mut(br.section) {
+            let end = (br.start + br.count).min(section.blocks.len());
+            let lines: Vec<String> =
+                section.blocks.drain(br.start.min(end)..end).map(|b| b.text().into_owned()).collect();
+            let joined: String = lines.join(&JOIN.to_string());
+            section.blocks.insert(br.start.min(section.blocks.len()), Block::paragraph(joined));
+        }
+    }
+    const CELL_JOIN: char = '\u{e001}';
+    if let Some(c) = extras.cell_br {
+        let block = doc.sections.get_mut(c.section).and_then(|s| s.blocks.get_mut(c.block));
+        if let Some(Block::TableRow { cells }) = block {
+            if let Some(cell) = cells.get_mut(c.cell) {
+                *cell = cell_lines(cell, &CELL_JOIN.to_string());
+            }
+        }
+    }
+    let rows: Vec<usize> = doc
+        .blocks()
+        .filter_map(|b| match b {
+            Block::TableRow { cells } => Some(cells.len()),
+            _ => None,
+        })
+        .collect();
+    let mut out = String::new();
+    let mut row = 0;
+    let mut in_table = false;
+    let mut toc_done = extras.toc.is_none();
+    for line in doc.to_markdown().lines() {
+        if !toc_done && line.starts_with("##") {
+            if let Some(toc) = &extras.toc {
+                out.push_str(&toc_markdown(toc));
+            }
+            toc_done = true;
+        }
+        out.push_str(line);
+        out.push('\n');
+        let is_row = line.starts_with("| ") && row < rows.len();
+        if is_row && !in_table {
+            out.push('|');
+            out.push_str(&" --- |".repeat(rows[row].max(1)));
+            out.push('\n');
+        }
+        if is_row {
+            row += 1;
+        }
+        in_table = is_row;
+    }
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    if let Some(br) = extras.br {
+        out = out.replace(JOIN, BR_SEPS[br.sep % BR_SEPS.len()]);
+    }
+    if let Some(c) = extras.cell_br {
+        out = out.replace(CELL_JOIN, CELL_BR_SEPS[c.sep % CELL_BR_SEPS.len()]);
+    }
+    out
+}
+
+fn toc_markdown(toc: &Toc) -> String {
+    let mut out = String::new();
+    for (i, h) in toc.headings.iter().enumerate() {
+        let link = format!("[{}](#{})", toc_entry(toc, i), slug(h));
+        match toc.style {
+            0 => out.push_str(&format!("- {link}\n")),
+            1 => out.push_str(&format!("{}. {link}\n", i + 1)),
+            2 => out.push_str(&format!("{link}\n")),
+            _ => out.push_str(&format!("{link}\n\n")),
+        }
+    }
+    if !out.ends_with("\n\n") {
+        out.push('\n');
+    }
+    out
+}
 
 /// A real policy the pairs are made from.
 #[derive(Debug, Clone)]
@@ -33,8 +214,11 @@ pub struct Base {
 /// One change the differ must report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expected {
-    /// One of [`KINDS`].
+    /// The kind of change the differ must report: `added`, `removed`, `reworded`,
+    /// `moved`, `renamed` (a `sections[]` entry) or `section removed`.
     pub kind: &'static str,
+    /// The kind of edit it comes from, one of [`KINDS`] (what it is scored under).
+    pub label: &'static str,
     /// The clause (or heading, for `renamed`) before; `None` for `added`.
     pub old: Option<String>,
     /// The clause (or heading) after; `None` for `removed`.
@@ -53,6 +237,12 @@ pub struct Pair {
     pub base: String,
     /// True for a cosmetic-only pair: nothing may be reported.
     pub cosmetic: bool,
+    /// For a cosmetic-only pair, its kind (one of [`COSMETIC_KINDS`]); else "".
+    pub cosmetic_kind: &'static str,
+    /// `<br>` lines and a table of contents of the old side, in its Markdown and HTML.
+    pub old_extras: Extras,
+    /// The same for the new side.
+    pub new_extras: Extras,
     /// What was done, for the verbose listing.
     pub what: Vec<String>,
     pub old_markdown: String,
@@ -130,7 +320,7 @@ fn sorted_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
 pub fn settle(markdown: &str) -> Option<Document> {
     let mut doc = normalize_markdown(markdown);
     for _ in 0..4 {
-        let again = normalize_markdown(&doc.to_markdown());
+        let again = normalize_markdown(&self::markdown(&doc, &Extras::default()));
         if again == doc {
             return Some(doc);
         }
@@ -416,8 +606,20 @@ fn replace_word(s: &str, from: &str, to: &str) -> Option<String> {
     None
 }
 
-/// The possible rewordings of a sentence.
+/// The possible rewordings of a sentence: [`word_changes`], or a qualifier before its
+/// full stop.
 pub fn rewordings(s: &str) -> Vec<String> {
+    let mut out = word_changes(s);
+    if let Some(body) = s.strip_suffix('.') {
+        for q in QUALIFIERS {
+            out.push(format!("{body}{q}."));
+        }
+    }
+    out
+}
+
+/// A word or phrase swapped, or a number changed.
+pub fn word_changes(s: &str) -> Vec<String> {
     let mut out: Vec<String> = SWAPS.iter().filter_map(|(from, to)| replace_word(s, from, to)).collect();
     // A number: 30 → 90, 13 → 16.
     if let Some((start, len)) = first_number(s) {
@@ -430,11 +632,6 @@ pub fn rewordings(s: &str) -> Vec<String> {
                 n => n + 1,
             };
             out.push(format!("{}{}{}", &s[..start], m, &s[start + len..]));
-        }
-    }
-    if let Some(body) = s.strip_suffix('.') {
-        for q in QUALIFIERS {
-            out.push(format!("{body}{q}."));
         }
     }
     out
@@ -492,26 +689,230 @@ fn rename(heading: &str, rng: &mut StdRng) -> String {
     format!("{trimmed}{suffix}{tail}")
 }
 
+/// Whether a block holds the clause: a table row as a whole, any other block as one of
+/// its sentences (or as a whole).
+fn block_has(b: &Block, clause: &str) -> bool {
+    let text = b.text();
+    match b {
+        Block::TableRow { .. } => text == clause,
+        _ => split_sentences(&text).into_iter().any(|r| text[r] == *clause),
+    }
+}
+
+/// The clauses a differ sees in an expected text: a table row is one; a split or merged
+/// text is its sentences.
+fn parts(e: &Expected, text: &str) -> Vec<String> {
+    // A table row's text has its cells joined by ` | ` (never in a plain sentence).
+    if e.label == "table row" || text.contains(" | ") {
+        return vec![text.to_string()];
+    }
+    split_sentences(text).into_iter().map(|r| text[r].to_string()).collect()
+}
+
 /// Whether the clause is a sentence of some block of the document (or a whole block).
 fn has_clause(doc: &Document, clause: &str) -> bool {
-    doc.blocks().any(|b| {
-        let text = b.text();
-        split_sentences(&text).into_iter().any(|r| text[r] == *clause)
-    })
+    doc.blocks().any(|b| block_has(b, clause))
 }
 
 /// The heading of the section where a clause is a sentence of a block.
 fn section_of(doc: &Document, clause: &str) -> Option<String> {
     doc.sections
         .iter()
-        .find(|s| {
-            s.blocks.iter().any(|b| {
-                let text = b.text();
-                split_sentences(&text).into_iter().any(|r| text[r] == *clause)
-            })
-        })
+        .find(|s| s.blocks.iter().any(|b| block_has(b, clause)))
         .and_then(|s| s.heading.clone())
 }
+
+/// Whether the sentence before a boundary ends it beyond doubt for any splitter: a full
+/// stop after a lower-case word or a number (never `Inc.`, `Sec.`, `U.S.`, an initial).
+fn ends_cleanly(sentence: &str) -> bool {
+    let Some(body) = sentence.strip_suffix('.') else { return false };
+    let w = last_word(body);
+    w.len() >= 2 && w.chars().all(|c| c.is_lowercase() || c.is_ascii_digit())
+}
+
+/// The sentences of a paragraph when every boundary between them is clean and none
+/// holds a full stop another splitter could cut at (`None` otherwise).
+fn clean_sentences(text: &str) -> Option<Vec<String>> {
+    let ranges = split_sentences(text);
+    let sentences: Vec<String> = ranges.into_iter().map(|r| text[r].to_string()).collect();
+    let inner_ok = |s: &str| {
+        let body = s.strip_suffix(['.', '!', '?']).unwrap_or(s);
+        !body.contains(['!', '?'])
+            && !body.match_indices('.').any(|(i, _)| {
+                let rest = &body[i + 1..];
+                rest.starts_with(' ')
+                    && !rest[1..].starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+            })
+    };
+    let ok = sentences.iter().all(|s| inner_ok(s))
+        && sentences[..sentences.len().saturating_sub(1)].iter().all(|s| ends_cleanly(s));
+    ok.then_some(sentences)
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn expect(kind: &'static str, label: &'static str, old: Option<String>, new: Option<String>) -> Expected {
+    Expected { kind, label, old, new, old_section: None, new_section: None }
+}
+
+/// Puts a sentence into section `to`: after a sentence of one of its paragraphs (half
+/// the time) or as a paragraph of its own. True when it joined a paragraph.
+fn place(doc: &mut Document, to: usize, text: &str, rng: &mut StdRng) -> Option<bool> {
+    let blocks = &mut doc.sections[to].blocks;
+    let joined = rng.gen_bool(0.5) && insert_into_paragraph(blocks, text, rng).is_some();
+    if !joined {
+        let at = *paragraph_positions(blocks).choose(rng)?;
+        blocks.insert(at, Block::paragraph(text.to_string()));
+    }
+    Some(joined)
+}
+
+/// Paragraphs that can be written as `<br>` lines: 2–6 sentences, every boundary clean.
+/// (section, block, the sentences).
+fn br_paragraphs(doc: &Document) -> Vec<(usize, usize, Vec<String>)> {
+    let mut out = Vec::new();
+    for (si, section) in doc.sections.iter().enumerate() {
+        for (bi, block) in section.blocks.iter().enumerate() {
+            let Block::Paragraph { text } = block else { continue };
+            if let Some(lines) = clean_sentences(text).filter(|l| (2..=6).contains(&l.len())) {
+                out.push((si, bi, lines));
+            }
+        }
+    }
+    out
+}
+
+/// The Document with paragraph `bi` of section `si` made one paragraph per line, as a
+/// reader reads the lines written with `<br>` between them.
+fn split_lines(doc: &Document, si: usize, bi: usize, lines: &[String]) -> Document {
+    let mut doc = doc.clone();
+    let blocks = &mut doc.sections[si].blocks;
+    blocks.remove(bi);
+    for (k, line) in lines.iter().enumerate() {
+        blocks.insert(bi + k, Block::paragraph(line.clone()));
+    }
+    doc
+}
+
+/// Table cells that can be written as `<br>` lines: 2–6 clean sentences, in a row whose
+/// label (first cell) is unique. (section, block, cell, the sentences).
+fn br_cells(doc: &Document) -> Vec<(usize, usize, usize, Vec<String>)> {
+    let mut labels: HashMap<String, usize> = HashMap::new();
+    for b in doc.blocks() {
+        if let Block::TableRow { cells } = b {
+            *labels.entry(norm(cells.first().map(String::as_str).unwrap_or(""))).or_insert(0) += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for (si, section) in doc.sections.iter().enumerate() {
+        for (bi, block) in section.blocks.iter().enumerate() {
+            let Block::TableRow { cells } = block else { continue };
+            let label = norm(cells.first().map(String::as_str).unwrap_or(""));
+            if label.is_empty() || labels.get(&label) != Some(&1) {
+                continue;
+            }
+            for (ci, cell) in cells.iter().enumerate().skip(1) {
+                if let Some(lines) = clean_sentences(cell).filter(|l| (2..=6).contains(&l.len())) {
+                    out.push((si, bi, ci, lines));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The `br line` edit in a table cell: one line of a cell written with `<br>`s reworded;
+/// the row is the clause that changes. Returns (new, the cell, expected, what was done).
+fn br_cell_edit(
+    doc: &Document,
+    hard: bool,
+    rng: &mut StdRng,
+) -> Option<(Document, CellBr, Expected, String)> {
+    let (si, bi, ci, lines) = br_cells(doc).choose(rng)?.clone();
+    let k = rng.gen_range(0..lines.len());
+    let options: Vec<String> = rewordings(&lines[k])
+        .into_iter()
+        .filter(|r| clean_sentences(r).is_some_and(|l| l.len() == 1))
+        .collect();
+    let new_line = options.choose(rng)?.clone();
+    let Block::TableRow { cells } = &doc.sections[si].blocks[bi] else { return None };
+    let old_row = cells.join(" | ");
+    let mut new_cells = cells.clone();
+    let mut new_lines = lines.clone();
+    new_lines[k] = new_line.clone();
+    new_cells[ci] = new_lines.join(" ");
+    let new_row = new_cells.join(" | ");
+    let mut new = doc.clone();
+    new.sections[si].blocks[bi] = Block::TableRow { cells: new_cells };
+    let _ = hard;
+    let cell = CellBr { section: si, block: bi, cell: ci, sep: rng.gen_range(0..CELL_BR_SEPS.len()) };
+    let what = format!(
+        "<br> lines ({}) in a table cell, line {} reworded {:?} -> {:?}",
+        lines.len(),
+        k + 1,
+        lines[k],
+        new_line
+    );
+    Some((new, cell, expect("reworded", "br line", Some(old_row), Some(new_row)), what))
+}
+
+/// A `br line` edit: a paragraph of the base written as `<br>` lines on both sides, one
+/// of its lines reworded. Returns (old, new, the lines, what is expected, what was done).
+#[allow(clippy::type_complexity)]
+fn br_edit(
+    doc: &Document,
+    hard: bool,
+    rng: &mut StdRng,
+) -> Option<(Document, Document, BrLines, Expected, String)> {
+    let counts = clause_counts(doc);
+    let candidates: Vec<_> = br_paragraphs(doc)
+        .into_iter()
+        .filter(|(si, _, _)| doc.sections[*si].heading.is_some())
+        .flat_map(|(si, bi, lines)| {
+            let plain: Vec<usize> = (0..lines.len())
+                .filter(|&k| {
+                    is_plain_clause(&lines[k], false, hard) && counts.get(&norm(&lines[k])) == Some(&1)
+                })
+                .collect();
+            plain.into_iter().map(move |k| (si, bi, lines.clone(), k))
+        })
+        .collect();
+    let (si, bi, lines, k) = candidates.choose(rng)?.clone();
+    let options: Vec<String> = rewordings(&lines[k])
+        .into_iter()
+        .filter(|r| is_plain_clause(r, false, hard) && !counts.contains_key(&norm(r)))
+        .collect();
+    let new_line = options.choose(rng)?.clone();
+    let old = split_lines(doc, si, bi, &lines);
+    let mut new_lines = lines.clone();
+    new_lines[k] = new_line.clone();
+    let new = split_lines(doc, si, bi, &new_lines);
+    let br = BrLines { section: si, start: bi, count: lines.len(), sep: rng.gen_range(0..BR_SEPS.len()) };
+    let what =
+        format!("<br> lines ({}), line {} reworded {:?} -> {:?}", lines.len(), k + 1, lines[k], new_line);
+    Some((old, new, br, expect("reworded", "br line", Some(lines[k].clone()), Some(new_line)), what))
+}
+
+/// Words that can start a sentence joined to the one before by `, and` (lower-cased),
+/// or one split off a sentence at `, and`/`;` (capitalized).
+const JOINABLE: [&str; 22] = [
+    "We", "You", "Our", "Your", "This", "These", "It", "They", "The", "If", "When", "Any", "All", "Some",
+    "In", "For", "Such", "Each", "There", "That", "Those", "Where",
+];
 
 /// Tries one edit of the given kind; returns what it expects of the differ.
 fn try_edit(
@@ -538,6 +939,7 @@ fn try_edit(
             Some((
                 vec![Expected {
                     kind,
+                    label: kind,
                     old: Some(slot.text),
                     new: None,
                     old_section: None,
@@ -577,6 +979,7 @@ fn try_edit(
             Some((
                 vec![Expected {
                     kind,
+                    label: kind,
                     old: Some(slot.text),
                     new: Some(new),
                     old_section: None,
@@ -614,7 +1017,14 @@ fn try_edit(
             let what =
                 format!("added {:?} in {:?}", sentence, doc.sections[si].heading.as_deref().unwrap_or(""));
             Some((
-                vec![Expected { kind, old: None, new: Some(sentence), old_section: None, new_section: None }],
+                vec![Expected {
+                    kind,
+                    label: kind,
+                    old: None,
+                    new: Some(sentence),
+                    old_section: None,
+                    new_section: None,
+                }],
                 what,
             ))
         }
@@ -634,13 +1044,8 @@ fn try_edit(
             if !cut(doc, &slot) {
                 return None;
             }
-            let blocks = &mut doc.sections[to].blocks;
             // Half the moved sentences join a paragraph there, half stand alone.
-            let joined = rng.gen_bool(0.5) && insert_into_paragraph(blocks, &slot.text, rng).is_some();
-            if !joined {
-                let at = *paragraph_positions(blocks).choose(rng)?;
-                blocks.insert(at, Block::paragraph(slot.text.clone()));
-            }
+            let joined = place(doc, to, &slot.text, rng)?;
             let what = format!(
                 "moved {:?} from {:?} to {:?}{}",
                 slot.text,
@@ -651,6 +1056,7 @@ fn try_edit(
             Some((
                 vec![Expected {
                     kind,
+                    label: kind,
                     old: Some(slot.text.clone()),
                     new: Some(slot.text),
                     old_section: None,
@@ -697,9 +1103,210 @@ fn try_edit(
             }
             let what = format!("renamed {old:?} -> {new:?}");
             Some((
-                vec![Expected { kind, old: Some(old), new: Some(new), old_section: None, new_section: None }],
+                vec![Expected {
+                    kind,
+                    label: kind,
+                    old: Some(old),
+                    new: Some(new),
+                    old_section: None,
+                    new_section: None,
+                }],
                 what,
             ))
+        }
+        "moved+reworded" => {
+            let counts = clause_counts(doc);
+            let slot = slots
+                .iter()
+                .filter(|s| s.text.ends_with('.'))
+                .collect::<Vec<_>>()
+                .choose(rng)
+                .cloned()?
+                .clone();
+            // One change, or two in three of ten sentences of 10+ words, as for `reworded`.
+            let fits = |r: &String| is_plain_clause(r, false, hard) && !counts.contains_key(&norm(r));
+            let options: Vec<String> = rewordings(&slot.text).into_iter().filter(fits).collect();
+            let mut new = options.choose(rng)?.clone();
+            if slot.text.split_whitespace().count() >= 10 && rng.gen_bool(0.3) {
+                let second: Vec<String> = rewordings(&new)
+                    .into_iter()
+                    .filter(|r| *r != slot.text && fits(r) && !options.contains(r))
+                    .collect();
+                if let Some(r) = second.choose(rng) {
+                    new = r.clone();
+                }
+            }
+            let from = doc.sections[slot.section].heading.clone();
+            let targets: Vec<usize> =
+                headed_sections(doc).into_iter().filter(|&i| doc.sections[i].heading != from).collect();
+            let to = *targets.choose(rng)?;
+            if !cut(doc, &slot) {
+                return None;
+            }
+            let joined = place(doc, to, &new, rng)?;
+            let what = format!(
+                "moved and reworded {:?} -> {:?} from {:?} to {:?}{}",
+                slot.text,
+                new,
+                from.unwrap_or_default(),
+                doc.sections[to].heading.as_deref().unwrap_or(""),
+                if joined { ", into a paragraph" } else { "" }
+            );
+            Some((vec![expect("moved", kind, Some(slot.text), Some(new))], what))
+        }
+        "split" => {
+            let counts = clause_counts(doc);
+            let mut options = Vec::new();
+            for slot in slots.iter().filter(|s| s.text.ends_with('.')) {
+                for (sep, lead) in [(", and ", ""), (", but ", "But "), (", so ", "So "), ("; ", "")] {
+                    let Some(pos) = slot.text.find(sep) else { continue };
+                    let (a, b) = (&slot.text[..pos], &slot.text[pos + sep.len()..]);
+                    if a.split_whitespace().count() < 4 || b.split_whitespace().count() < 4 {
+                        continue;
+                    }
+                    // What follows `, and` or `;` must be able to start a sentence.
+                    let subject = capitalize(b.split(' ').next().unwrap_or(""));
+                    if lead.is_empty() && !JOINABLE.contains(&subject.as_str()) {
+                        continue;
+                    }
+                    let second = if lead.is_empty() { capitalize(b) } else { format!("{lead}{b}") };
+                    let first = format!("{a}.");
+                    if !ends_cleanly(&first)
+                        || counts.contains_key(&norm(&first))
+                        || counts.contains_key(&norm(&second))
+                    {
+                        continue;
+                    }
+                    options.push((slot.clone(), format!("{first} {second}")));
+                }
+            }
+            let (slot, new) = options.choose(rng)?.clone();
+            let text = block_text_mut(&mut doc.sections[slot.section].blocks[slot.block])?;
+            *text = format!("{}{}{}", &text[..slot.range.start], new, &text[slot.range.end..]);
+            let what = format!("split {:?} -> {:?}", slot.text, new);
+            Some((vec![expect("reworded", kind, Some(slot.text), Some(new))], what))
+        }
+        "merged" => {
+            let counts = clause_counts(doc);
+            let mut options = Vec::new();
+            for w in slots.windows(2) {
+                let (a, b) = (&w[0], &w[1]);
+                let neighbours =
+                    a.section == b.section && a.block == b.block && a.range.end + 1 == b.range.start;
+                if !neighbours || !ends_cleanly(&a.text) || !b.text.ends_with('.') {
+                    continue;
+                }
+                let body = &a.text[..a.text.len() - 1];
+                let first_word = b.text.split(' ').next().unwrap_or("");
+                let merged = if JOINABLE.contains(&first_word) {
+                    format!("{body}, and {}", lowercase_first(&b.text))
+                } else {
+                    format!("{body}; {}", b.text)
+                };
+                if !counts.contains_key(&norm(&merged)) {
+                    options.push((a.clone(), b.clone(), merged));
+                }
+            }
+            let (a, b, merged) = options.choose(rng)?.clone();
+            let text = block_text_mut(&mut doc.sections[a.section].blocks[a.block])?;
+            *text = format!("{}{}{}", &text[..a.range.start], merged, &text[b.range.end..]);
+            let old = format!("{} {}", a.text, b.text);
+            let what = format!("merged {old:?} -> {merged:?}");
+            Some((vec![expect("reworded", kind, Some(old), Some(merged))], what))
+        }
+        "table row" => {
+            let mut labels: HashMap<String, usize> = HashMap::new();
+            let mut texts: HashMap<String, usize> = HashMap::new();
+            for b in doc.blocks() {
+                if let Block::TableRow { cells } = b {
+                    *labels.entry(norm(cells.first().map(String::as_str).unwrap_or(""))).or_insert(0) += 1;
+                    *texts.entry(norm(&b.text())).or_insert(0) += 1;
+                }
+            }
+            let mut options = Vec::new();
+            for (si, section) in doc.sections.iter().enumerate() {
+                for (bi, block) in section.blocks.iter().enumerate() {
+                    let Block::TableRow { cells } = block else { continue };
+                    let label = norm(cells.first().map(String::as_str).unwrap_or(""));
+                    let row = block.text();
+                    if cells.len() < 2
+                        || label.is_empty()
+                        || labels.get(&label) != Some(&1)
+                        || touched.contains(&norm(&row))
+                    {
+                        continue;
+                    }
+                    for (ci, cell) in cells.iter().enumerate().skip(1) {
+                        for changed in word_changes(cell) {
+                            let mut new_cells = cells.clone();
+                            new_cells[ci] = changed;
+                            let new_row = new_cells.join(" | ");
+                            if !texts.contains_key(&norm(&new_row)) {
+                                options.push((si, bi, row.to_string(), new_cells, new_row));
+                            }
+                        }
+                    }
+                }
+            }
+            let (si, bi, old, new_cells, new) = options.choose(rng)?.clone();
+            doc.sections[si].blocks[bi] = Block::TableRow { cells: new_cells };
+            let what = format!("table row changed {old:?} -> {new:?}");
+            Some((vec![expect("reworded", kind, Some(old), Some(new))], what))
+        }
+        "heading deleted" => {
+            let counts = clause_counts(doc);
+            let mut headings: HashMap<&str, usize> = HashMap::new();
+            for s in &doc.sections {
+                *headings.entry(s.heading.as_deref().unwrap_or("")).or_insert(0) += 1;
+            }
+            let mut candidates = Vec::new();
+            for si in 1..doc.sections.len() {
+                let s = &doc.sections[si];
+                let Some(heading) = s.heading.as_deref() else { continue };
+                let leaf = doc.sections.get(si + 1).is_none_or(|n| n.level <= s.level);
+                if s.level < 2
+                    || !leaf
+                    || headings.get(heading) != Some(&1)
+                    || Some(heading) == doc.title.as_deref()
+                    || touched.contains(&norm(heading))
+                    || s.blocks.is_empty()
+                {
+                    continue;
+                }
+                // Every clause of the section, as any splitter cuts it.
+                let mut clauses = Vec::new();
+                let mut ok = true;
+                for b in &s.blocks {
+                    match b {
+                        Block::ListItem { text, .. } => clauses.push(text.clone()),
+                        Block::Paragraph { text } => match clean_sentences(text) {
+                            Some(sentences) => clauses.extend(sentences),
+                            None => ok = false,
+                        },
+                        _ => ok = false,
+                    }
+                }
+                let unique = clauses.iter().all(|c| {
+                    let key = norm(c);
+                    counts.get(&key) == Some(&1)
+                        && !touched.contains(&key)
+                        && c.split_whitespace().count() >= 2
+                });
+                if ok && unique && (1..=6).contains(&clauses.len()) {
+                    candidates.push((si, clauses));
+                }
+            }
+            let (si, clauses) = candidates.choose(rng)?.clone();
+            let removed = doc.sections.remove(si);
+            let prev = &mut doc.sections[si - 1];
+            let into = prev.heading.clone().unwrap_or_default();
+            prev.blocks.extend(removed.blocks);
+            let heading = removed.heading.unwrap_or_default();
+            let what = format!("heading {heading:?} deleted: its {} clauses join {into:?}", clauses.len());
+            let mut expected: Vec<Expected> =
+                clauses.into_iter().map(|c| expect("moved", kind, Some(c.clone()), Some(c))).collect();
+            expected.push(expect("section removed", kind, Some(heading), None));
+            Some((expected, what))
         }
         _ => None,
     }
@@ -755,6 +1362,7 @@ fn move_paragraph(
         .into_iter()
         .map(|s| Expected {
             kind: "moved",
+            label: "moved",
             old: Some(s.clone()),
             new: Some(s),
             old_section: None,
@@ -767,13 +1375,34 @@ fn move_paragraph(
 /// Whether an expected change is visible as such: its old clause a sentence of the old
 /// document only, its new clause one of the new document only (both, for a move).
 fn findable(e: &Expected, old: &Document, new: &Document) -> bool {
-    let in_old = |c: &Option<String>| c.as_deref().is_some_and(|c| has_clause(old, c));
-    let in_new = |c: &Option<String>| c.as_deref().is_some_and(|c| has_clause(new, c));
+    // A split or merged text is findable when each of its sentences is.
+    let all_in = |doc: &Document, c: &str| parts(e, c).iter().all(|p| has_clause(doc, p));
+    // Merged sentences were neighbours in the old version, and split ones are neighbours
+    // in the new one: nothing removed or added between them (that would be a rewording
+    // of three clauses, not two).
+    let together = |doc: &Document, c: &Option<String>| {
+        c.as_deref().is_some_and(|c| doc.blocks().any(|b| b.text().contains(c)))
+    };
+    if (e.label == "merged" && !together(old, &e.old)) || (e.label == "split" && !together(new, &e.new)) {
+        return false;
+    }
+    let in_old = |c: &Option<String>| c.as_deref().is_some_and(|c| all_in(old, c));
+    let in_new = |c: &Option<String>| c.as_deref().is_some_and(|c| all_in(new, c));
     match e.kind {
         "removed" => in_old(&e.old) && !in_new(&e.old),
         "added" => in_new(&e.new) && !in_old(&e.new),
         "reworded" => in_old(&e.old) && in_new(&e.new) && !in_new(&e.old) && !in_old(&e.new),
         "moved" => in_old(&e.old) && in_new(&e.new),
+        _ => true,
+    }
+}
+
+/// Whether an edit of this kind can be tried on the document at all.
+fn possible(kind: &str, doc: &Document, first: bool) -> bool {
+    match kind {
+        "table row" => doc.blocks().any(|b| matches!(b, Block::TableRow { cells } if cells.len() >= 2)),
+        // The lines are written on both sides, so this is a pair's first (and only) edit.
+        "br line" => first,
         _ => true,
     }
 }
@@ -787,38 +1416,87 @@ pub fn edit_pair(
     base: &Base,
     doc: &Document,
     donors: &[String],
-    made: &mut [usize; 5],
+    made: &mut [usize; KINDS.len()],
     hard: bool,
     rng: &mut StdRng,
 ) -> Option<Pair> {
+    let n = KINDS.len();
     let wanted = rng.gen_range(1..=3);
+    let mut old = doc.clone();
     let mut edited = doc.clone();
+    let (mut old_extras, mut new_extras) = (Extras::default(), Extras::default());
     let mut expected: Vec<Expected> = Vec::new();
     let mut what = Vec::new();
     let mut attempts = 0;
-    let mut skip = [false; 5];
+    let mut skip = vec![false; n];
+    for (k, kind) in KINDS.iter().enumerate() {
+        skip[k] = !possible(kind, doc, true);
+    }
     while expected.len() < wanted && attempts < 50 {
         attempts += 1;
         if attempts % 10 == 0 {
             // This kind keeps failing on this base: try the others.
-            if let Some(k) = (0..5).filter(|&k| !skip[k]).min_by_key(|&k| made[k]) {
+            if let Some(k) = (0..n).filter(|&k| !skip[k]).min_by_key(|&k| made[k]) {
                 skip[k] = true;
             }
         }
-        let Some(ki) = (0..5).filter(|&k| !skip[k]).min_by_key(|&k| (made[k], (k + id) % 5)) else { break };
+        let Some(ki) = (0..n)
+            .filter(|&k| !skip[k] && possible(KINDS[k], &edited, expected.is_empty()))
+            .min_by_key(|&k| (made[k], (k + id) % n))
+        else {
+            break;
+        };
         let kind = KINDS[ki];
+        // `<br>` lines in a table cell: a `br line` edit, also tried in place of a table
+        // row edit (few bases have tables, so it would seldom come up otherwise).
+        let cell_turn = match kind {
+            "br line" => rng.gen_bool(0.6),
+            "table row" => expected.is_empty() && rng.gen_bool(0.3),
+            _ => false,
+        };
+        if cell_turn && !br_cells(doc).is_empty() {
+            let ki = KINDS.iter().position(|k| *k == "br line").unwrap_or(ki);
+            let Some((e, cell, exp, w)) = br_cell_edit(doc, hard, rng) else { continue };
+            if normalize_markdown(&markdown(&e, &Extras::default())) != e || !findable(&exp, doc, &e) {
+                continue;
+            }
+            edited = e;
+            old_extras.cell_br = Some(cell);
+            let sep = if rng.gen_bool(0.5) { cell.sep } else { rng.gen_range(0..CELL_BR_SEPS.len()) };
+            new_extras.cell_br = Some(CellBr { sep, ..cell });
+            made[ki] += 1;
+            expected.push(exp);
+            what.push(w);
+            break;
+        }
+        if kind == "br line" {
+            let Some((o, e, br, exp, w)) = br_edit(doc, hard, rng) else { continue };
+            if normalize_markdown(&markdown(&e, &Extras::default())) != e || !findable(&exp, &o, &e) {
+                continue;
+            }
+            old = o;
+            edited = e;
+            old_extras.br = Some(br);
+            // The same lines, written the same way or otherwise on the new side.
+            let sep = if rng.gen_bool(0.5) { br.sep } else { rng.gen_range(0..BR_SEPS.len()) };
+            new_extras.br = Some(BrLines { sep, ..br });
+            made[ki] += 1;
+            expected.push(exp);
+            what.push(w);
+            break;
+        }
         let touched: Vec<String> =
             expected.iter().flat_map(|e| [e.old.as_deref(), e.new.as_deref()]).flatten().map(norm).collect();
         let mut candidate = edited.clone();
         let Some((found, w)) = try_edit(kind, &mut candidate, &touched, donors, hard, rng) else { continue };
         // Kept only if the Markdown reader gives back exactly the edited Document and
         // the clauses are where the expectation says.
-        let reread = normalize_markdown(&candidate.to_markdown());
+        let reread = normalize_markdown(&markdown(&candidate, &Extras::default()));
         if reread != candidate {
             continue;
         }
         // Later edits must not blur earlier ones either.
-        if !expected.iter().chain(&found).all(|e| findable(e, doc, &candidate)) {
+        if !expected.iter().chain(&found).all(|e| findable(e, &old, &candidate)) {
             continue;
         }
         edited = candidate;
@@ -830,21 +1508,28 @@ pub fn edit_pair(
         return None;
     }
     for e in &mut expected {
-        if e.kind != "renamed" {
-            e.old_section = e.old.as_deref().and_then(|c| section_of(doc, c));
-            e.new_section = e.new.as_deref().and_then(|c| section_of(&edited, c));
+        if !matches!(e.kind, "renamed" | "section removed") {
+            let first = |c: &str| parts(e, c).into_iter().next().unwrap_or_default();
+            let old_section = e.old.as_deref().and_then(|c| section_of(&old, &first(c)));
+            let new_section = e.new.as_deref().and_then(|c| section_of(&edited, &first(c)));
+            (e.old_section, e.new_section) = (old_section, new_section);
         }
     }
+    let old_markdown = markdown(&old, &old_extras);
+    let new_markdown = markdown(&edited, &new_extras);
     Some(Pair {
         id,
         base: base.name.clone(),
         cosmetic: false,
+        cosmetic_kind: "",
         what,
-        old_markdown: doc.to_markdown(),
-        new_markdown: edited.to_markdown(),
-        old: doc.clone(),
-        new: edited,
+        old: normalize_markdown(&old_markdown),
+        new: normalize_markdown(&new_markdown),
+        old_markdown,
+        new_markdown,
         expected,
+        old_extras,
+        new_extras,
         old_html: None,
         new_html: None,
     })
@@ -1071,7 +1756,7 @@ fn block_kind(block: &Block) -> &'static str {
 
 /// A cosmetic-only pair: two to four transformations, on either side.
 pub fn cosmetic_pair(id: usize, base: &Base, doc: &Document, rng: &mut StdRng) -> Option<Pair> {
-    let original = doc.to_markdown();
+    let original = markdown(doc, &Extras::default());
     let want = folded(doc);
     for _ in 0..10 {
         let n = rng.gen_range(2..=4);
@@ -1094,12 +1779,15 @@ pub fn cosmetic_pair(id: usize, base: &Base, doc: &Document, rng: &mut StdRng) -
             id,
             base: base.name.clone(),
             cosmetic: true,
+            cosmetic_kind: "cosmetic",
             what: vec![format!("cosmetic: {}", chosen.join(", "))],
             old_markdown,
             new_markdown,
             old,
             new,
             expected: Vec::new(),
+            old_extras: Extras::default(),
+            new_extras: Extras::default(),
             old_html: None,
             new_html: None,
         });
@@ -1107,9 +1795,99 @@ pub fn cosmetic_pair(id: usize, base: &Base, doc: &Document, rng: &mut StdRng) -
     None
 }
 
+/// A cosmetic-only pair of one Document whose sides differ only in their extras: both
+/// read by the Markdown reader, whatever it makes of them (nothing is filtered: that is
+/// what is measured).
+fn extras_pair(
+    id: usize,
+    base: &Base,
+    doc: &Document,
+    kind: &'static str,
+    what: String,
+    (old_extras, new_extras): (Extras, Extras),
+) -> Pair {
+    let old_markdown = markdown(doc, &old_extras);
+    let new_markdown = markdown(doc, &new_extras);
+    Pair {
+        id,
+        base: base.name.clone(),
+        cosmetic: true,
+        cosmetic_kind: kind,
+        what: vec![what],
+        old: normalize_markdown(&old_markdown),
+        new: normalize_markdown(&new_markdown),
+        old_markdown,
+        new_markdown,
+        expected: Vec::new(),
+        old_extras,
+        new_extras,
+        old_html: None,
+        new_html: None,
+    }
+}
+
+/// A table of contents (links to the headings of level 2, in one of four styles) added
+/// on one side: not policy text, so nothing may be reported.
+pub fn toc_pair(id: usize, base: &Base, doc: &Document, rng: &mut StdRng) -> Option<Pair> {
+    let headings: Vec<String> = doc
+        .sections
+        .iter()
+        .filter(|s| s.level == 2)
+        .filter_map(|s| s.heading.clone())
+        .filter(|h| {
+            !h.contains(['[', ']', '*', '_', '`', '<', '>', '\\', '|', '#', '(', ')']) && !slug(h).is_empty()
+        })
+        .collect();
+    if headings.len() < 2 {
+        return None;
+    }
+    let toc = Toc { headings, style: rng.gen_range(0..4) };
+    let on_new = rng.gen_bool(0.5);
+    let with = Extras { toc: Some(toc.clone()), ..Extras::default() };
+    let sides = if on_new { (Extras::default(), with) } else { (with, Extras::default()) };
+    let what = format!(
+        "table of contents of {} headings (style {}) {}",
+        toc.headings.len(),
+        toc.style,
+        if on_new { "added" } else { "removed" }
+    );
+    Some(extras_pair(id, base, doc, "toc", what, sides))
+}
+
+/// A paragraph written as `<br>` lines on both sides, the breaks written differently.
+pub fn br_pair(id: usize, base: &Base, doc: &Document, rng: &mut StdRng) -> Option<Pair> {
+    let cells = br_cells(doc);
+    if !cells.is_empty() && rng.gen_bool(0.5) {
+        let (section, block, cell, lines) = cells.choose(rng)?.clone();
+        let old_sep = rng.gen_range(0..CELL_BR_SEPS.len());
+        let new_sep = (old_sep + rng.gen_range(1..CELL_BR_SEPS.len())) % CELL_BR_SEPS.len();
+        let br = |sep| Extras { cell_br: Some(CellBr { section, block, cell, sep }), ..Extras::default() };
+        let what = format!(
+            "{} <br> lines in a table cell written {:?} -> {:?}",
+            lines.len(),
+            CELL_BR_SEPS[old_sep],
+            CELL_BR_SEPS[new_sep]
+        );
+        return Some(extras_pair(id, base, doc, "br spacing", what, (br(old_sep), br(new_sep))));
+    }
+    let (si, bi, lines) = br_paragraphs(doc).choose(rng)?.clone();
+    let split = split_lines(doc, si, bi, &lines);
+    let old_sep = rng.gen_range(0..BR_SEPS.len());
+    let new_sep = (old_sep + rng.gen_range(1..BR_SEPS.len())) % BR_SEPS.len();
+    let br = |sep| Extras {
+        br: Some(BrLines { section: si, start: bi, count: lines.len(), sep }),
+        ..Extras::default()
+    };
+    let what = format!("{} <br> lines written {:?} -> {:?}", lines.len(), BR_SEPS[old_sep], BR_SEPS[new_sep]);
+    Some(extras_pair(id, base, &split, "br spacing", what, (br(old_sep), br(new_sep))))
+}
+
 /// Gives one side of an edit pair one or two cosmetic changes too: policies are often
 /// reformatted and edited at once, and only the edits may be reported.
 fn dress(pair: &mut Pair, rng: &mut StdRng) {
+    if !pair.old_extras.is_empty() || !pair.new_extras.is_empty() {
+        return;
+    }
     for _ in 0..5 {
         let n = rng.gen_range(1..=2);
         let mut chosen: Vec<&str> = COSMETICS.choose_multiple(rng, n).copied().collect();
@@ -1153,7 +1931,7 @@ pub fn generate(bases: &[Base], count: usize, seed: u64, hard: bool) -> Vec<Pair
     }
     let donors: Vec<Vec<String>> = docs.iter().map(|(_, d)| donor_sentences(d)).collect();
     let mut pairs = Vec::new();
-    let mut made = [0; 5];
+    let mut made = [0; KINDS.len()];
     let mut id = 0;
     let mut tries = 0;
     while pairs.len() < count && tries < count * 4 {
@@ -1162,7 +1940,13 @@ pub fn generate(bases: &[Base], count: usize, seed: u64, hard: bool) -> Vec<Pair
         let (bi, doc) = &docs[k];
         let mut rng = StdRng::seed_from_u64(seed.wrapping_mul(1_000_003).wrapping_add(tries as u64));
         let pair = if pairs.len() % 5 == 4 {
-            cosmetic_pair(id, &bases[*bi], doc, &mut rng)
+            // Of four cosmetic-only pairs, two restyle the Markdown, one adds or removes
+            // a table of contents, one writes `<br>` lines differently.
+            match (pairs.len() / 5) % 4 {
+                1 => toc_pair(id, &bases[*bi], doc, &mut rng),
+                3 => br_pair(id, &bases[*bi], doc, &mut rng),
+                _ => cosmetic_pair(id, &bases[*bi], doc, &mut rng),
+            }
         } else {
             // Added text comes from the other bases.
             let pool: Vec<String> = donors

@@ -13,7 +13,7 @@ use policydiff::normalize::{normalize, InputKind, Options};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::gen::{folded, Pair};
+use crate::gen::{cell_lines, folded, slug, toc_entry, Extras, Pair, Toc, BR_SEPS, CELL_BR_SEPS};
 
 /// The page templates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,9 +167,28 @@ impl Style {
     }
 }
 
-/// The policy itself: headings, paragraphs, lists (nested by depth), tables.
-fn render_policy(doc: &Document, style: &Style, rng: &mut StdRng) -> String {
+/// A table of contents as sites write one: a list of links, a numbered `<nav>` list,
+/// numbered links separated by `<br>` in a paragraph, or a paragraph per link.
+fn toc_html(toc: &Toc) -> String {
+    let link = |i: usize| {
+        format!("<a href=\"#{}\">{}</a>", slug(&toc.headings[i]), escape(&toc_entry(toc, i), false))
+    };
+    let n = toc.headings.len();
+    let items =
+        |open: &str, close: &str| (0..n).map(|i| format!("{open}{}{close}", link(i))).collect::<String>();
+    match toc.style {
+        0 => format!("<ul class=\"toc\">\n{}</ul>\n", items("<li>", "</li>\n")),
+        1 => format!("<nav class=\"toc\"><ol>\n{}</ol></nav>\n", items("<li>", "</li>\n")),
+        2 => format!("<p class=\"toc\">{}</p>\n", (0..n).map(link).collect::<Vec<_>>().join("<br>\n")),
+        _ => format!("<div class=\"toc\">\n{}</div>\n", items("<p>", "</p>\n")),
+    }
+}
+
+/// The policy itself: headings, paragraphs, lists (nested by depth), tables; the side's
+/// table of contents above the first heading of level 2 or more, and its `<br>` lines.
+fn render_policy(doc: &Document, extras: &Extras, style: &Style, rng: &mut StdRng) -> String {
     let mut out = String::new();
+    let mut toc = extras.toc.as_ref();
     // A title that is not the first heading is rendered as `to_markdown` does.
     if let Some(title) = &doc.title {
         let first_is_title = doc
@@ -180,7 +199,12 @@ fn render_policy(doc: &Document, style: &Style, rng: &mut StdRng) -> String {
             out.push_str(&format!("<h1>{}</h1>\n", style.text(title)));
         }
     }
-    for section in &doc.sections {
+    for (si, section) in doc.sections.iter().enumerate() {
+        if section.level >= 2 {
+            if let Some(t) = toc.take() {
+                out.push_str(&toc_html(t));
+            }
+        }
         if let Some(h) = &section.heading {
             let l = section.level.clamp(1, 6);
             let text = style.text(h);
@@ -199,7 +223,22 @@ fn render_policy(doc: &Document, style: &Style, rng: &mut StdRng) -> String {
             }
         };
         let mut in_table = false;
-        for block in &section.blocks {
+        let br = extras.br.filter(|b| b.section == si);
+        for (bi, block) in section.blocks.iter().enumerate() {
+            // `<br>` lines: one paragraph, its lines joined by the side's `<br>`s.
+            if let Some(br) = br.filter(|b| (b.start..b.start + b.count).contains(&bi)) {
+                close_lists(&mut lists, 0, &mut out);
+                if bi == br.start {
+                    out.push_str(&style.tag("p"));
+                }
+                out.push_str(&style.text(&block.text()));
+                if bi + 1 < br.start + br.count {
+                    out.push_str(BR_SEPS[br.sep % BR_SEPS.len()]);
+                } else {
+                    out.push_str("</p>\n");
+                }
+                continue;
+            }
             if !matches!(block, Block::ListItem { .. }) {
                 close_lists(&mut lists, 0, &mut out);
             }
@@ -239,8 +278,18 @@ fn render_policy(doc: &Document, style: &Style, rng: &mut StdRng) -> String {
                         in_table = true;
                     }
                     out.push_str("<tr>");
-                    for c in cells {
-                        out.push_str(&format!("<td>{}</td>", style.text(c)));
+                    let br_cell = extras.cell_br.filter(|c| c.section == si && c.block == bi);
+                    for (ci, c) in cells.iter().enumerate() {
+                        match br_cell.filter(|b| b.cell == ci) {
+                            Some(b) => {
+                                let sep = CELL_BR_SEPS[b.sep % CELL_BR_SEPS.len()];
+                                let lines = cell_lines(c, "\u{e001}");
+                                let html: Vec<String> =
+                                    lines.split('\u{e001}').map(|l| style.text(l)).collect();
+                                out.push_str(&format!("<td>{}</td>", html.join(sep)));
+                            }
+                            None => out.push_str(&format!("<td>{}</td>", style.text(c))),
+                        }
                     }
                     out.push_str("</tr>\n");
                 }
@@ -274,7 +323,7 @@ fn links(items: &[&str], sep: &str) -> String {
 
 /// A whole page holding `doc` in `template`; the site name, links, wrapping and
 /// entities vary with `rng`.
-pub fn render(doc: &Document, template: Template, rng: &mut StdRng) -> String {
+pub fn render(doc: &Document, extras: &Extras, template: Template, rng: &mut StdRng) -> String {
     let site = SITES[rng.gen_range(0..SITES.len())];
     let year = rng.gen_range(2003..=2025);
     let style = Style {
@@ -284,7 +333,7 @@ pub fn render(doc: &Document, template: Template, rng: &mut StdRng) -> String {
         inline: [0.0, 0.2, 0.5][rng.gen_range(0..3)],
     };
     let title = escape(doc.title.as_deref().unwrap_or("Privacy Policy"), false);
-    let policy = render_policy(doc, &style, rng);
+    let policy = render_policy(doc, extras, &style, rng);
     let nav_n = rng.gen_range(4..=NAV.len());
     let nav = &NAV[..nav_n];
     let side = &SIDEBAR[..rng.gen_range(3..=SIDEBAR.len())];
@@ -433,10 +482,13 @@ pub fn add_html_sides(pairs: &mut [Pair], seed: u64, share: f64, keep_rejected: 
         };
         let mut made = Vec::new();
         for (on_new, template) in plan {
-            let doc = if on_new { &pair.new } else { &pair.old };
-            let page = render(doc, template, &mut rng);
+            let (doc, extras) =
+                if on_new { (&pair.new, &pair.new_extras) } else { (&pair.old, &pair.old_extras) };
+            let page = render(doc, extras, template, &mut rng);
             let got = read(&page);
-            if got.as_ref().is_some_and(|g| folded(g) == folded(doc)) {
+            // A page with `<br>` lines or a table of contents is always kept: what the
+            // normalizer makes of them is what these pairs measure.
+            if !extras.is_empty() || got.as_ref().is_some_and(|g| folded(g) == folded(doc)) {
                 if let Some((intended, read)) = got.as_ref().and_then(|g| exact_difference(doc, g)) {
                     let (pair, base) = (pair.id, pair.base.clone());
                     mismatches.push(Mismatch { pair, base, template, intended, read, rejected: false });

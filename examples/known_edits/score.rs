@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::gen::{Expected, Pair, KINDS};
+use crate::gen::{Expected, Pair, COSMETIC_KINDS, KINDS};
 
 /// Text as the scorer compares it: white space (no-break spaces too) collapsed, quotes
 /// and dashes unified, trimmed.
@@ -140,13 +140,15 @@ fn matches(e: &Expected, r: &Reported) -> bool {
     };
     match e.kind {
         "added" => same(&e.new, &r.new),
-        "removed" => same(&e.old, &r.old),
-        "moved" => same(&e.old, &r.old) || same(&e.new, &r.new),
+        "removed" | "section removed" => same(&e.old, &r.old),
+        // A clause moved as it was is found by either text; one also reworded by both.
+        "moved" if e.old == e.new => same(&e.old, &r.old) || same(&e.new, &r.new),
         _ => same(&e.old, &r.old) && same(&e.new, &r.new),
     }
 }
 
-/// Counts of one kind.
+/// Counts of one kind: expected changes, reported changes (a reported change counts
+/// under the kind of edit it was matched to, else under its own kind) and true positives.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Tally {
     pub expected: usize,
@@ -190,6 +192,8 @@ pub struct Score {
     pub kinds: BTreeMap<String, Tally>,
     pub cosmetic_pairs: usize,
     pub cosmetic_unchanged: usize,
+    /// Per kind of cosmetic-only pair ([`COSMETIC_KINDS`]): (pairs, reported unchanged).
+    pub cosmetic_kinds: BTreeMap<String, (usize, usize)>,
     /// Changes reported in cosmetic-only pairs (not in `kinds`, which score edit pairs).
     pub cosmetic_spurious: usize,
     /// Reported `reworded` changes, and those whose word diff rebuilds old and new.
@@ -237,9 +241,11 @@ impl Score {
                 .get("summary")
                 .and_then(Value::as_object)
                 .is_none_or(|m| m.values().all(|v| v.as_u64() == Some(0)));
-            if reported.is_empty() && zero_summary {
-                self.cosmetic_unchanged += 1;
-            }
+            let clean = reported.is_empty() && zero_summary;
+            self.cosmetic_unchanged += usize::from(clean);
+            let per_kind = self.cosmetic_kinds.entry(pair.cosmetic_kind.to_string()).or_default();
+            per_kind.0 += 1;
+            per_kind.1 += usize::from(clean);
             self.cosmetic_spurious += reported.len();
             for r in reported {
                 self.misses.push(Miss {
@@ -251,16 +257,17 @@ impl Score {
             }
             return;
         }
-        let mut used = vec![false; reported.len()];
+        // The kind of edit each reported change was matched to.
+        let mut used: Vec<Option<&str>> = vec![None; reported.len()];
         for e in &pair.expected {
-            let tally = self.kinds.entry(e.kind.to_string()).or_default();
+            let tally = self.kinds.entry(e.label.to_string()).or_default();
             tally.expected += 1;
-            let hit = reported.iter().enumerate().position(|(i, r)| !used[i] && matches(e, r));
+            let hit = reported.iter().enumerate().position(|(i, r)| used[i].is_none() && matches(e, r));
             match hit {
                 Some(i) => {
-                    used[i] = true;
+                    used[i] = Some(e.label);
                     tally.tp += 1;
-                    if e.kind != "renamed" {
+                    if !matches!(e.kind, "renamed" | "section removed") {
                         self.located += 1;
                         self.located_right += usize::from(sections_right(e, &reported[i]));
                     }
@@ -288,8 +295,8 @@ impl Score {
             }
         }
         for (i, r) in reported.iter().enumerate() {
-            self.kinds.entry(r.kind.clone()).or_default().reported += 1;
-            if !used[i] {
+            self.kinds.entry(used[i].unwrap_or(&r.kind).to_string()).or_default().reported += 1;
+            if used[i].is_none() {
                 self.misses.push(Miss {
                     pair: pair.id,
                     base: pair.base.clone(),
@@ -356,6 +363,11 @@ impl Score {
             100.0 * self.cosmetic_share(),
             self.cosmetic_spurious
         ));
+        for k in COSMETIC_KINDS {
+            if let Some((n, clean)) = self.cosmetic_kinds.get(k) {
+                out.push_str(&format!("    {k}: {clean}/{n} unchanged\n"));
+            }
+        }
         out.push_str(&format!(
             "  reworded changes whose word diff rebuilds old and new: {}/{}\n",
             self.words_rebuild, self.reworded_reported

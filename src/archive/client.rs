@@ -7,11 +7,12 @@
 //! Error lines stay one short line: URLs and server text in them are clipped.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use reqwest::header::{HeaderMap, ACCEPT_ENCODING, CONTENT_LENGTH, LOCATION, RETRY_AFTER};
 
+use super::body::{self, Body, BodyError, Sink};
 use super::cdx::{self, Capture, Query};
 use super::clip;
 use super::etiquette::{Etiquette, RequestClass};
@@ -46,6 +47,8 @@ pub struct Client {
     /// `host[:port]` of the base: the etiquette's clocks are kept per archive host.
     host: String,
     etiquette: Arc<Etiquette>,
+    /// Where capture bodies are streamed while they come (`None`: in memory).
+    spool: Option<PathBuf>,
 }
 
 /// An answer read to its end.
@@ -53,13 +56,13 @@ pub struct Client {
 pub struct Answer {
     pub status: u16,
     pub headers: HeaderMap,
-    pub body: Vec<u8>,
+    pub body: Body,
     /// The body came gzip-compressed and was decoded here.
     pub gzip_decoded: bool,
 }
 
 /// One capture as the archive played it back in raw mode.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Fetched {
     /// The URL asked for.
     pub url: String,
@@ -74,7 +77,8 @@ pub struct Fetched {
     /// The original headers (`x-archive-orig-*`, prefix removed, lower case), plus
     /// `content-type` and `memento-datetime` as served.
     pub headers: BTreeMap<String, String>,
-    pub body: Vec<u8>,
+    /// In a temporary file when the client spools (a client of a store does).
+    pub body: Body,
     pub gzip_decoded: bool,
 }
 
@@ -97,11 +101,14 @@ impl Client {
         Client::with_etiquette(base, Etiquette::shared())
     }
 
-    /// A client whose limits are shared with every process using the store at `store`.
-    pub fn for_store(base: &str, store: &std::path::Path) -> Result<Client> {
+    /// A client whose limits are shared with every process using the store at `store`,
+    /// streaming capture bodies to `<store>/.tmp/` (the store renames them into place).
+    pub fn for_store(base: &str, store: &Path) -> Result<Client> {
         let etiquette = Etiquette::shared();
         etiquette.share_with_processes(&store.join(".locks"));
-        Client::with_etiquette(base, etiquette)
+        let spool = body::spool_dir(store);
+        body::remove_stale(&spool);
+        Ok(Client { spool: Some(spool), ..Client::with_etiquette(base, etiquette)? })
     }
 
     pub fn with_etiquette(base: &str, etiquette: Arc<Etiquette>) -> Result<Client> {
@@ -122,7 +129,7 @@ impl Client {
                 Some(format!("{}{}", u.host_str()?, u.port().map_or(String::new(), |p| format!(":{p}"))))
             })
             .unwrap_or_else(|| base.clone());
-        Ok(Client { http, base, host, etiquette })
+        Ok(Client { http, base, host, etiquette, spool: None })
     }
 
     /// `host[:port]` of the archive this client talks to.
@@ -146,7 +153,8 @@ impl Client {
             tries += 1;
             self.etiquette.acquire(&self.host, class).await;
             tracing::debug!("GET {}", clip(url, QUOTED));
-            let reason = match self.send_once(url, about).await? {
+            let spool = if class == RequestClass::Capture { self.spool.as_deref() } else { None };
+            let reason = match self.send_once(url, about, spool).await? {
                 Attempt::Done(answer) if answer.status == 429 => {
                     let asked = retry_after(&answer.headers);
                     if let Some(asked) = asked.filter(|w| *w > limits.max_pause) {
@@ -198,8 +206,9 @@ impl Client {
         }
     }
 
-    /// One request, its body read to the end within the time limit and the size limit.
-    async fn send_once(&self, url: &str, about: &str) -> Result<Attempt> {
+    /// One request, its body read to the end within the time limit and the size limit,
+    /// into memory or, with a `spool` folder, into a temporary file there.
+    async fn send_once(&self, url: &str, about: &str, spool: Option<&Path>) -> Result<Attempt> {
         let limits = &self.etiquette.limits;
         let deadline = tokio::time::Instant::now() + limits.timeout;
         let limit = format!("{:.1} s", limits.timeout.as_secs_f64());
@@ -219,7 +228,10 @@ impl Client {
         if promised.is_some_and(|n| n > max) {
             return Err(fail(about, too_large("announces an answer of", max)));
         }
-        let mut body = Vec::with_capacity(promised.unwrap_or(0) as usize);
+        let spool_error = |e: std::io::Error| {
+            Error::store(spool.unwrap_or(Path::new(".")), format!("cannot write a body there: {e}"))
+        };
+        let mut body = Sink::new(spool, promised.unwrap_or(0) as usize).map_err(spool_error)?;
         loop {
             let chunk = match tokio::time::timeout_at(deadline, resp.chunk()).await {
                 Err(_) => {
@@ -234,20 +246,21 @@ impl Client {
                 Ok(Ok(None)) => break,
                 Ok(Ok(Some(chunk))) => chunk,
             };
-            if (body.len() + chunk.len()) as u64 > max {
+            if body.len() + chunk.len() as u64 > max {
                 return Err(fail(about, too_large("sent an answer of", max)));
             }
-            body.extend_from_slice(&chunk);
+            body.write(&chunk).map_err(spool_error)?;
         }
         if let Some(n) = promised {
-            if (body.len() as u64) < n {
+            if body.len() < n {
                 return Ok(Attempt::Transient(format!(
                     "the body was cut short ({} of {n} bytes)",
                     body.len()
                 )));
             }
         }
-        let (body, gzip_decoded) = match decode_body(&headers, body, max) {
+        let body = body.finish().map_err(spool_error)?;
+        let (body, gzip_decoded) = match body::decode(&headers, body, max) {
             Ok(decoded) => decoded,
             Err(BodyError::TooLarge) => {
                 return Err(fail(about, too_large("sent a body that inflates to", max)))
@@ -289,7 +302,8 @@ impl Client {
             if answer.status != 200 {
                 return Err(fail(url, format!("the archive's capture search answered {}", answer.status)));
             }
-            let page = cdx::parse(&answer.body).map_err(|e| fail(url, e.to_string()))?;
+            let bytes = answer.body.into_bytes().map_err(|e| fail(url, e.to_string()))?;
+            let page = cdx::parse(&bytes).map_err(|e| fail(url, e.to_string()))?;
             for c in page.captures {
                 // Pages can overlap; a row is listed once.
                 if seen.insert((c.timestamp.clone(), c.digest.clone(), c.original.clone())) {
@@ -456,46 +470,13 @@ fn blocked(answer: &Answer) -> Option<String> {
     }
     // The playback of an excluded URL is an archive page, not a memento.
     if !answer.headers.contains_key("memento-datetime") && answer.status < 500 {
-        let head = &answer.body[..answer.body.len().min(200_000)];
-        let text = String::from_utf8_lossy(head);
+        let head = answer.body.head(200_000).unwrap_or_default();
+        let text = String::from_utf8_lossy(&head);
         if text.contains("has been excluded from the Wayback Machine") {
             return Some("blocked: this URL is excluded from the Wayback Machine".into());
         }
     }
     None
-}
-
-/// Why a body read whole cannot be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyError {
-    /// It decompresses to more than the size limit.
-    TooLarge,
-    /// Its gzip stream ends before its end: the body was cut short.
-    Truncated,
-}
-
-/// The archive's gzip quirk: bodies labelled gzip that are not, and gzip bodies with no
-/// label. The bytes decide: gzip magic and a clean decode, or the bytes as they came. A
-/// gzip stream that ends early is a cut body; one that inflates to more than `max`
-/// bytes is refused (it is decoded at most `max + 1` bytes far, never further).
-pub fn decode_body(headers: &HeaderMap, body: Vec<u8>, max: u64) -> Result<(Vec<u8>, bool), BodyError> {
-    if body.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(body.len().saturating_mul(4).min(max as usize));
-        let decoder = flate2::read::MultiGzDecoder::new(&body[..]);
-        match decoder.take(max.saturating_add(1)).read_to_end(&mut out) {
-            Ok(_) if out.len() as u64 > max => return Err(BodyError::TooLarge),
-            Ok(_) => return Ok((out, true)),
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Err(BodyError::Truncated),
-            Err(e) => tracing::warn!("a body starts like gzip but does not decode ({e}); kept as it came"),
-        }
-    } else if headers
-        .get(reqwest::header::CONTENT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("gzip"))
-    {
-        tracing::debug!("a body labelled gzip is not gzip; kept as it came");
-    }
-    Ok((body, false))
 }
 
 /// The error for a body over the size limit.
@@ -560,37 +541,6 @@ fn describe(e: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn gzip_is_decided_by_the_bytes_not_the_label() {
-        let mut labelled = HeaderMap::new();
-        labelled.insert(reqwest::header::CONTENT_ENCODING, "gzip".parse().unwrap());
-        let (b, d) = decode_body(&labelled, b"<html>plain</html>".to_vec(), 1000).unwrap();
-        assert_eq!((b.as_slice(), d), (&b"<html>plain</html>"[..], false));
-        let (b, d) = decode_body(&HeaderMap::new(), gzip(b"<html>zipped</html>"), 1000).unwrap();
-        assert_eq!((b.as_slice(), d), (&b"<html>zipped</html>"[..], true));
-    }
-
-    fn gzip(bytes: &[u8]) -> Vec<u8> {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        std::io::Write::write_all(&mut gz, bytes).unwrap();
-        gz.finish().unwrap()
-    }
-
-    #[test]
-    fn a_gzip_body_inflating_past_the_limit_is_refused_without_inflating_it_all() {
-        let bomb = gzip(&vec![b'a'; 10 << 20]);
-        assert!(bomb.len() < 100_000);
-        assert_eq!(decode_body(&HeaderMap::new(), bomb.clone(), 1 << 20), Err(BodyError::TooLarge));
-        assert_eq!(decode_body(&HeaderMap::new(), bomb, 10 << 20).map(|(b, _)| b.len()), Ok(10 << 20));
-    }
-
-    #[test]
-    fn a_gzip_stream_that_ends_early_is_a_cut_body() {
-        let whole = gzip(b"<html>a page long enough to be cut somewhere in its middle</html>");
-        let cut = whole[..whole.len() - 12].to_vec();
-        assert_eq!(decode_body(&HeaderMap::new(), cut, 1000), Err(BodyError::Truncated));
-    }
 
     #[test]
     fn dot_segments_in_a_capture_url_stay_below_the_raw_prefix() {

@@ -6,12 +6,14 @@
 //! inside the archive. What this module does not do: store anything (see
 //! [`crate::store`]) or look inside the HTML.
 
+pub mod body;
 pub mod cdx;
 pub mod client;
 pub mod etiquette;
 
 /// Whether an archive error may go away later: set here, where each failure is met.
 pub use crate::error::ArchiveFailure;
+pub use body::Body;
 pub use cdx::{Capture, Query};
 pub use client::{Client, Fetched};
 pub use etiquette::{Etiquette, Limits, RequestClass};

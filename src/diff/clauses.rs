@@ -48,6 +48,24 @@ const REWORDED: f64 = 0.5;
 const REWORDED_IN_PLACE: f64 = 0.34;
 /// Minimum similarity of a clause found at another place to count as moved.
 const MOVED: f64 = 0.8;
+/// The same when one of the two clauses (of at least `CONTAINED_WORDS` words) holds
+/// `CONTAINED` of its words in the other: a clause moved with a qualifier added or a
+/// word swapped is one move, not a removal and an addition.
+const MOVED_CONTAINED: f64 = 0.6;
+const CONTAINED: f64 = 0.9;
+const CONTAINED_WORDS: usize = 5;
+
+/// The similarity a clause at another place needs to count as moved.
+fn move_threshold(a: &[u32], b: &[u32]) -> f64 {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    // Below MOVED_CONTAINED by size alone, or not worth the containment count.
+    let possible = 2.0 * short.len() as f64 >= MOVED_CONTAINED * (short.len() + long.len()) as f64;
+    if short.len() >= CONTAINED_WORDS && possible && containment(short, long) >= CONTAINED {
+        MOVED_CONTAINED
+    } else {
+        MOVED
+    }
+}
 /// Minimum word-diff similarity (words kept in order, case counts) of any pair:
 /// the same words in another order or case are not the same clause.
 pub const MIN_SHOWN: f64 = 0.3;
@@ -348,7 +366,13 @@ fn pair_moves(
     same_region: &dyn Fn(usize, usize) -> bool,
     links: &mut Vec<Link>,
 ) {
-    let threshold = |o: usize, n: usize| if same_region(o, n) { REWORDED } else { MOVED };
+    let threshold = |o: usize, n: usize| {
+        if same_region(o, n) {
+            REWORDED
+        } else {
+            move_threshold(&c.old_bags[o], &c.new_bags[n])
+        }
+    };
     let pairs = best_pairs(c, &left_old, &left_new, &threshold, false);
     let mut old_done = vec![false; left_old.len()];
     let mut new_done = vec![false; left_new.len()];

@@ -459,3 +459,34 @@ fn labels_sharing_one_word_are_not_rewordings_of_each_other() {
     );
     assert_eq!(kinds(&r), [ChangeKind::Reworded], "{r:#?}");
 }
+
+#[test]
+fn a_clause_moved_to_another_section_with_a_qualifier_added_is_one_move() {
+    // The whole old clause is in the new one, which gained a four-word qualifier: a
+    // similarity below the 0.8 of a move, but the clause kept all its words.
+    let new = POLICY.replace("We collect usage data automatically.", "").replace(
+        "with any question about this policy.",
+        "with any question about this policy. We collect usage data automatically where required by law.",
+    );
+    let r = d(POLICY, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Moved], "{:#?}", r.changes);
+    let c = &r.changes[0];
+    assert_eq!(c.old.as_deref(), Some("We collect usage data automatically."));
+    assert_eq!(c.new.as_deref(), Some("We collect usage data automatically where required by law."));
+    assert_eq!(
+        (c.old_section.as_deref(), c.new_section.as_deref()),
+        (Some("Information We Collect"), Some("Contact"))
+    );
+    assert!(c.words.is_some(), "a moved clause whose words changed carries its word diff");
+}
+
+#[test]
+fn a_short_clause_inside_a_longer_one_elsewhere_is_not_a_move() {
+    // Shared words alone, without most of the longer clause, make no move.
+    let new = POLICY.replace("We collect usage data automatically.", "").replace(
+        "with any question about this policy.",
+        "with any question about this policy. We collect usage data automatically from partners, advertisers, public sources and the devices you connect.",
+    );
+    let r = d(POLICY, &new);
+    assert_eq!(kinds(&r), [ChangeKind::Removed, ChangeKind::Added], "{:#?}", r.changes);
+}

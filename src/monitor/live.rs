@@ -106,7 +106,7 @@ impl Live {
             final_url,
             hops: vec![url.to_string()],
             headers,
-            body,
+            body: body.into(),
             gzip_decoded: false,
         };
         Ok(LiveAnswer::Page { fetched: Box::new(fetched), etag, last_modified })

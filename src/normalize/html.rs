@@ -982,12 +982,16 @@ impl<'a> Writer<'a> {
     }
 
     /// A table of data (not layout): no nested tables or block content, at least two
-    /// rows of two cells.
+    /// rows of two cells, and short cells on average, or (a data table of long cells,
+    /// as LinkedIn's and Google's legal-basis tables) three rows or more, every one of
+    /// two cells or more, no cell holding a quarter of the text (a layout table holds
+    /// the page in one cell).
     fn is_data_table(&self, table: usize) -> bool {
         let mut rows = 0;
         let mut multi_cell_rows = 0;
         let mut cells = 0;
         let mut cell_chars = 0u32;
+        let mut longest_cell = 0u32;
         let mut stack = vec![table];
         let mut first = true;
         while let Some(i) = stack.pop() {
@@ -1014,6 +1018,7 @@ impl<'a> Writer<'a> {
                     Tag::Cell => {
                         cells += 1;
                         cell_chars += n.prose + n.links;
+                        longest_cell = longest_cell.max(n.prose + n.links);
                     }
                     _ => {}
                 }
@@ -1021,7 +1026,8 @@ impl<'a> Writer<'a> {
             first = false;
             stack.extend(n.children.iter().copied());
         }
-        rows >= 2 && multi_cell_rows * 2 >= rows && cells > 0 && (cell_chars / cells as u32) < 400
+        let spread = rows >= 3 && multi_cell_rows == rows && longest_cell.saturating_mul(4) <= cell_chars;
+        rows >= 2 && multi_cell_rows * 2 >= rows && cells > 0 && ((cell_chars / cells as u32) < 400 || spread)
     }
 
     fn data_table(&mut self, table: usize, depth: usize) {

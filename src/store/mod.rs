@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
 pub use crate::archive::{open_no_follow, read_no_follow};
-use crate::archive::{Capture, Fetched};
+use crate::archive::{Body, Capture, Fetched};
 use crate::error::{Error, Result};
 
 /// The metadata file beside each capture.
@@ -228,13 +228,18 @@ impl Store {
             return Ok(None);
         }
         let Some(stored) = self.read_capture(&self.dir(url)?, timestamp) else { return Ok(None) };
-        match self.read_body(&stored) {
-            Ok(_) => Ok(Some(stored)),
-            Err(e) => {
-                tracing::warn!("{e}; it is fetched again");
-                Ok(None)
-            }
+        // Checked in pieces: a large capture is not read into memory for this.
+        let intact = open_no_follow(OpenOptions::new().read(true), &stored.html)
+            .and_then(|f| sha1_of(std::io::BufReader::new(f)))
+            .is_ok_and(|sha1| sha1 == stored.meta.sha1);
+        if !intact {
+            tracing::warn!(
+                "{}: the file's SHA-1 differs from its metadata (edited or damaged); it is fetched again",
+                short_path(&stored.html)
+            );
+            return Ok(None);
         }
+        Ok(Some(stored))
     }
 
     /// A complete capture with this CDX digest, under any timestamp.
@@ -303,7 +308,7 @@ impl Store {
         let dir = self.dir(&fetched.url)?;
         self.create_dir(&dir)?;
         remove_stale_temporaries(&dir, timestamp);
-        let sha1 = sha1_base32(&fetched.body);
+        let sha1 = body_sha1(&fetched.body).map_err(|e| Error::store(short_path(&dir), e.to_string()))?;
         let cdx_digest = cdx.map(|c| c.digest.clone()).filter(|d| d != "-");
         let digest_matches = cdx_digest.as_ref().map(|d| d.eq_ignore_ascii_case(&sha1));
         if digest_matches == Some(false) {
@@ -321,14 +326,17 @@ impl Store {
             cdx_digest,
             sha1,
             digest_matches,
-            length: fetched.body.len() as u64,
+            length: fetched.body.len(),
             fetched_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             content_type: fetched.original_content_type().map(String::from),
             headers: fetched.headers.clone(),
             gzip_decoded: fetched.gzip_decoded,
         };
         let html = dir.join(format!("{timestamp}.html"));
-        write_atomic(&html, &fetched.body)?;
+        match &fetched.body {
+            Body::Bytes(bytes) => write_atomic(&html, bytes)?,
+            Body::Spooled { path, .. } => move_into_place(path, &html)?,
+        }
         let json =
             serde_json::to_vec_pretty(&meta).map_err(|e| Error::store(short_path(&dir), e.to_string()))?;
         write_atomic(&dir.join(format!("{timestamp}.json")), &json)?;
@@ -422,6 +430,40 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = fs::remove_file(&tmp);
         Error::store(short_path(path), e.to_string())
     })
+}
+
+/// Moves a complete spooled body (a temporary file in `<store>/.tmp/`, on the same
+/// file system) to `path`: synced first, then renamed, then the folder synced, as
+/// [`write_atomic`] does for bytes in memory.
+fn move_into_place(spooled: &Path, path: &Path) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let moved = (|| {
+        File::open(spooled)?.sync_all()?;
+        fs::rename(spooled, path)?;
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok::<(), std::io::Error>(())
+    })();
+    moved.map_err(|e| Error::store(short_path(path), e.to_string()))
+}
+
+/// SHA-1 (base32) of a body, read in pieces.
+fn body_sha1(body: &Body) -> std::io::Result<String> {
+    sha1_of(body.reader()?)
+}
+
+fn sha1_of(mut reader: impl std::io::Read) -> std::io::Result<String> {
+    let mut hasher = Sha1::new();
+    let mut buf = vec![0; 64 * 1024];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(data_encoding::BASE32.encode(&hasher.finalize()))
 }
 
 /// Temporary files a killed run left for `stem` (the caller holds its lock).
