@@ -219,7 +219,7 @@ fn dump(dir: &std::path::Path, pairs: &[Pair]) -> std::io::Result<()> {
         let expected: Vec<Value> = p
             .expected
             .iter()
-            .map(|e| serde_json::json!({"kind": e.kind, "old": e.old, "new": e.new}))
+            .map(|e| serde_json::json!({"edit": e.label, "kind": e.kind, "old": e.old, "new": e.new}))
             .collect();
         let meta =
             serde_json::json!({"base": p.base, "cosmetic": p.cosmetic, "what": p.what, "expected": expected});
@@ -237,8 +237,8 @@ fn print_misses(score: &Score, pairs: &[Pair]) {
         match &m.expected {
             Some(e) => {
                 println!(
-                    "  pair {} ({}): expected {} old={:?} new={:?}",
-                    m.pair, m.base, e.kind, e.old, e.new
+                    "  pair {} ({}): expected {} ({} edit) old={:?} new={:?}",
+                    m.pair, m.base, e.kind, e.label, e.old, e.new
                 );
                 if m.reported.is_empty() {
                     println!("      reported nothing about it");
@@ -274,8 +274,8 @@ fn findings(score: &Score, pairs: &[Pair], args: &Args) -> String {
         match &m.expected {
             Some(e) => {
                 out.push_str(&format!(
-                    "### pair {} ({}): expected `{}` not reported\n\n- expected: {} old={:?} new={:?}\n",
-                    m.pair, m.base, e.kind, e.kind, e.old, e.new
+                    "### pair {} ({}): expected `{}` not reported\n\n- expected: {} ({} edit) old={:?} new={:?}\n",
+                    m.pair, m.base, e.kind, e.kind, e.label, e.old, e.new
                 ));
                 if m.reported.is_empty() {
                     out.push_str("- reported: nothing about this text\n");

@@ -1,7 +1,8 @@
 //! HTML into a [`Document`]: the policy text alone, with its section structure.
 //!
 //! 1. Charset ([`super::charset`]) and archive artifacts ([`super::wayback`]).
-//! 2. Parse (html5ever via `scraper`) and copy the DOM into a compact arena, marking
+//! 2. Parse (html5ever, into the compact tree of [`super::dom`]; `scraper` only to match
+//!    `--select`/`--remove`) and copy the tree into a compact arena, marking
 //!    what is never content: scripts, styles, forms' controls, navigation, headers and
 //!    footers outside the article, hidden elements — except collapsed accordion and tab
 //!    panels, which hold policy text — and elements whose class or id names chrome
@@ -18,9 +19,10 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use ego_tree::NodeId;
-use scraper::{Html, Node, Selector};
+use scraper::{Html, Selector};
 
 use super::builder::Builder;
+use super::dom::{self, Dom, Kind};
 use super::{NormalizeError, Options};
 use crate::document::{Block, Document};
 
@@ -30,24 +32,35 @@ pub fn normalize_html(bytes: &[u8], options: &Options) -> Result<Document, Norma
     let html = super::wayback::strip_replay_artifacts(&text);
     let html = super::inert::strip_inert(&html);
     let html = super::nesting::cap_nesting(&html, super::nesting::MAX_CONTAINER_DEPTH);
-    let dom = Html::parse_document(&html);
-
-    let removed = match &options.remove {
-        Some(css) => select_ids(&dom, css, "remove")?,
-        None => HashSet::new(),
-    };
-    let selected = match &options.select {
-        Some(css) => {
-            let ids = select_ids(&dom, css, "select")?;
-            if ids.is_empty() {
+    // CSS selectors need scraper's DOM: the elements they match are found there, as
+    // positions in document order, and that DOM is gone before the compact one is built.
+    let (mut removed, mut selected) = (None, None);
+    if options.remove.is_some() || options.select.is_some() {
+        let html = Html::parse_document(&html);
+        if let Some(css) = &options.remove {
+            removed = Some(select_positions(&html, css, "remove")?);
+        }
+        if let Some(css) = &options.select {
+            let positions = select_positions(&html, css, "select")?;
+            if positions.is_empty() {
                 return Err(NormalizeError::SelectMatchesNothing(css.clone()));
             }
-            Some(ids)
+            selected = Some(positions);
         }
-        None => None,
+    }
+    let dom = Dom::parse(&html);
+    let by_position = |positions: Option<HashSet<usize>>| {
+        positions.map(|p| {
+            let order = dom.preorder();
+            p.into_iter().filter_map(|i| order.get(i).copied()).collect::<HashSet<u32>>()
+        })
     };
+    let (removed, selected) = (by_position(removed).unwrap_or_default(), by_position(selected));
 
     let arena = Arena::build(&dom, &removed, selected.as_ref());
+    // The arena holds its own copy of the text: the DOM (the larger of the two) goes
+    // before the Document is built.
+    drop(dom);
     let roots = match &selected {
         Some(_) => arena.selected_roots(),
         None => arena.main_content(),
@@ -64,10 +77,20 @@ pub fn normalize_html(bytes: &[u8], options: &Options) -> Result<Document, Norma
     Ok(doc)
 }
 
-fn select_ids(dom: &Html, css: &str, option: &'static str) -> Result<HashSet<NodeId>, NormalizeError> {
+/// The positions, in document order (the order of [`Dom::preorder`]), of the
+/// elements a CSS selector matches.
+fn select_positions(html: &Html, css: &str, option: &'static str) -> Result<HashSet<usize>, NormalizeError> {
     let selector = Selector::parse(css)
         .map_err(|_| NormalizeError::BadSelector { option, selector: css.to_string() })?;
-    Ok(dom.select(&selector).map(|e| e.id()).collect())
+    let ids: HashSet<NodeId> = html.select(&selector).map(|e| e.id()).collect();
+    Ok(html
+        .tree
+        .root()
+        .descendants()
+        .enumerate()
+        .filter(|(_, n)| ids.contains(&n.id()))
+        .map(|(i, _)| i)
+        .collect())
 }
 
 /// What an element is to the extractor.
@@ -98,14 +121,18 @@ enum Tag {
     Inline,
 }
 
+/// One node of the arena: 48 bytes (a page of a million tiny paragraphs has two
+/// million nodes), its text and children kept in the arena's shared buffers.
 #[derive(Debug)]
-struct ArenaNode<'a> {
+struct ArenaNode {
     tag: Tag,
-    /// Text of a text node (empty for elements).
-    text: &'a str,
+    /// Byte range of a text node's text in [`Arena::text`] (empty for elements).
+    text: (u32, u32),
     is_text: bool,
-    parent: usize,
-    children: Vec<usize>,
+    /// [`NONE`] for the root.
+    parent: u32,
+    /// Range of its children in [`Arena::child_list`].
+    children: (u32, u32),
     dropped: bool,
     /// Candidate for dropping once sizes are known: hidden, or chrome by class/id.
     hidden: bool,
@@ -130,8 +157,15 @@ struct ArenaNode<'a> {
     in_page: bool,
 }
 
-struct Arena<'a> {
-    nodes: Vec<ArenaNode<'a>>,
+/// The parent of the root.
+const NONE: u32 = u32::MAX;
+
+struct Arena {
+    nodes: Vec<ArenaNode>,
+    /// The text of every text node, one after another.
+    text: String,
+    /// Every node's children, in document order, node after node.
+    child_list: Vec<u32>,
     body: usize,
     title: Option<String>,
 }
@@ -309,8 +343,7 @@ fn classify(name: &str) -> Option<Tag> {
     })
 }
 
-/// The attributes the extractor looks at, read in one pass (scraper's `attr()` builds
-/// an interned name per call, which adds up over every element of a page).
+/// The attributes the extractor looks at, read in one pass over the element's list.
 #[derive(Default)]
 struct Attrs<'a> {
     id: &'a str,
@@ -326,10 +359,11 @@ struct Attrs<'a> {
 }
 
 impl<'a> Attrs<'a> {
-    fn read(el: &'a scraper::node::Element) -> Self {
+    fn read(el: &'a dom::Element) -> Self {
         let mut a = Attrs::default();
-        for (name, value) in el.attrs() {
-            match name {
+        for attr in &el.attrs {
+            let value: &str = &attr.value;
+            match &*attr.name.local {
                 "id" => a.id = value,
                 "class" => a.class = value,
                 "role" => a.role = value,
@@ -360,22 +394,51 @@ impl<'a> Attrs<'a> {
     }
 }
 
-impl<'a> Arena<'a> {
-    fn build(dom: &'a Html, removed: &HashSet<NodeId>, selected: Option<&HashSet<NodeId>>) -> Arena<'a> {
-        static TITLE: LazyLock<Selector> =
-            LazyLock::new(|| Selector::parse("title").expect("static selector"));
-        let title = dom.select(&TITLE).next().map(|t| t.text().collect::<String>());
-        let mut arena = Arena { nodes: Vec::with_capacity(dom.tree.values().len()), body: 0, title };
-        // Iterative pre-order copy: (ego node, arena parent, inherited "selected").
-        let mut stack = vec![(dom.tree.root(), usize::MAX, false)];
+/// A length or position in the arena as a `u32` (a page is capped far below 4 GiB).
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Arena {
+    fn node_text(&self, i: usize) -> &str {
+        let (start, end) = self.nodes[i].text;
+        &self.text[start as usize..end as usize]
+    }
+
+    fn children(&self, i: usize) -> &[u32] {
+        let (start, end) = self.nodes[i].children;
+        &self.child_list[start as usize..end as usize]
+    }
+
+    /// The children of node `i` as indices.
+    fn kids(&self, i: usize) -> impl DoubleEndedIterator<Item = usize> + '_ {
+        self.children(i).iter().map(|&c| c as usize)
+    }
+
+    fn parent(&self, i: usize) -> Option<usize> {
+        let p = self.nodes[i].parent;
+        (p != NONE).then_some(p as usize)
+    }
+
+    fn build(dom: &Dom, removed: &HashSet<u32>, selected: Option<&HashSet<u32>>) -> Arena {
+        let title = dom.title();
+        let mut arena = Arena {
+            nodes: Vec::with_capacity(dom.nodes.len()),
+            text: String::new(),
+            child_list: Vec::new(),
+            body: 0,
+            title,
+        };
+        // Iterative pre-order copy: (DOM node, arena parent, inherited "selected").
+        let mut stack = vec![(0u32, NONE, false)];
         while let Some((node, parent, in_selected)) = stack.pop() {
             let idx = arena.nodes.len();
             let mut entry = ArenaNode {
                 tag: Tag::Inline,
-                text: "",
+                text: (0, 0),
                 is_text: false,
                 parent,
-                children: Vec::new(),
+                children: (0, 0),
                 dropped: false,
                 hidden: false,
                 chrome_name: false,
@@ -390,16 +453,20 @@ impl<'a> Arena<'a> {
                 in_page: false,
             };
             let mut descend = true;
-            match node.value() {
-                Node::Text(t) => {
+            match dom.nodes[node as usize].kind {
+                Kind::Text(t) => {
+                    let t: &str = &dom.texts[t as usize];
                     entry.is_text = true;
-                    entry.text = t;
+                    let start = to_u32(arena.text.len());
+                    arena.text.push_str(t);
+                    entry.text = (start, to_u32(arena.text.len()));
                     descend = false;
                 }
-                Node::Element(el) => {
-                    let name = el.name();
+                Kind::Element(el) => {
+                    let el = &dom.elements[el as usize];
+                    let name: &str = &el.local;
                     let a = Attrs::read(el);
-                    entry.selected = in_selected || selected.is_some_and(|s| s.contains(&node.id()));
+                    entry.selected = in_selected || selected.is_some_and(|s| s.contains(&node));
                     match classify(name) {
                         None => {
                             entry.dropped = true;
@@ -416,7 +483,7 @@ impl<'a> Arena<'a> {
                     if name == "body" {
                         arena.body = idx;
                     }
-                    if removed.contains(&node.id()) {
+                    if removed.contains(&node) {
                         entry.dropped = true;
                         descend = false;
                     }
@@ -447,31 +514,57 @@ impl<'a> Arena<'a> {
                         entry.tag = Tag::Toggle;
                     }
                 }
-                Node::Document | Node::Fragment => {
+                Kind::Document | Kind::Fragment => {
                     entry.tag = Tag::Block;
                 }
-                _ => {
+                Kind::Other => {
                     entry.dropped = true;
                     descend = false;
                 }
-            }
-            if parent != usize::MAX {
-                arena.nodes[parent].children.push(idx);
             }
             let child_selected = entry.selected;
             arena.nodes.push(entry);
             if descend {
                 // Push in reverse so children are visited (and numbered) in order.
-                let mut child = node.last_child();
-                while let Some(c) = child {
-                    stack.push((c, idx, child_selected));
-                    child = c.prev_sibling();
+                let mut child = dom.nodes[node as usize].last_child;
+                while child != dom::NONE {
+                    stack.push((child, to_u32(idx), child_selected));
+                    child = dom.nodes[child as usize].prev_sibling;
                 }
             }
         }
+        arena.link_children();
         arena.measure();
         arena.drop_chrome();
         arena
+    }
+
+    /// Fills `child_list` from the parents: children are numbered after their
+    /// parents and in document order, so one pass in index order lists them.
+    fn link_children(&mut self) {
+        // Count each node's children (in `children.1`), give each node its range,
+        // empty at first, then place the children, each at its parent's range end.
+        for i in 0..self.nodes.len() {
+            let p = self.nodes[i].parent;
+            if p != NONE {
+                self.nodes[p as usize].children.1 += 1;
+            }
+        }
+        let mut start = 0u32;
+        for node in &mut self.nodes {
+            let count = node.children.1;
+            node.children = (start, start);
+            start += count;
+        }
+        self.child_list = vec![0; start as usize];
+        for i in 0..self.nodes.len() {
+            let p = self.nodes[i].parent;
+            if p != NONE {
+                let slot = &mut self.nodes[p as usize].children.1;
+                self.child_list[*slot as usize] = to_u32(i);
+                *slot += 1;
+            }
+        }
     }
 
     /// Sizes bottom-up: children are numbered after their parents.
@@ -483,8 +576,9 @@ impl<'a> Arena<'a> {
                     (0, 0, 0)
                 } else if n.is_text {
                     // Bytes, not characters: a size measure, and a cheap one.
-                    let chars = n.text.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32;
-                    let vocab = if chars > 3 { policy_words(n.text) } else { 0 };
+                    let text = self.node_text(i);
+                    let chars = text.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32;
+                    let vocab = if chars > 3 { policy_words(text) } else { 0 };
                     (chars, 0, vocab)
                 } else if n.tag == Tag::Link {
                     let (p, l, v) = self.sum_children(i);
@@ -496,7 +590,7 @@ impl<'a> Arena<'a> {
             let h1s = if self.nodes[i].dropped {
                 0
             } else {
-                self.nodes[i].children.iter().map(|&c| self.nodes[c].h1s).sum::<u32>()
+                self.kids(i).map(|c| self.nodes[c].h1s).sum::<u32>()
                     + u32::from(self.nodes[i].tag == Tag::Heading(1))
             };
             let n = &mut self.nodes[i];
@@ -508,7 +602,7 @@ impl<'a> Arena<'a> {
     }
 
     fn sum_children(&self, i: usize) -> (u32, u32, u32) {
-        self.nodes[i].children.iter().fold((0, 0, 0), |(p, l, v), &c| {
+        self.kids(i).fold((0, 0, 0), |(p, l, v), c| {
             let n = &self.nodes[c];
             (p + n.prose, l + n.links, v + n.vocab)
         })
@@ -521,14 +615,15 @@ impl<'a> Arena<'a> {
         // Whether a node lies inside `main`/`article`, filled in pre-order (parents first).
         let mut in_article = vec![false; self.nodes.len()];
         for i in 0..self.nodes.len() {
-            let parent = self.nodes[i].parent;
-            if parent != usize::MAX {
+            let parent = self.parent(i);
+            if let Some(parent) = parent {
                 in_article[i] = in_article[parent] || self.nodes[parent].article;
             }
             let n = &self.nodes[i];
-            if n.is_text || n.dropped || n.parent == usize::MAX || self.nodes[n.parent].dropped {
+            let parent_dropped = parent.is_some_and(|p| self.nodes[p].dropped);
+            if n.is_text || n.dropped || parent.is_none() || parent_dropped {
                 // A dropped parent: mark the subtree dropped as we pass.
-                if n.parent != usize::MAX && self.nodes[n.parent].dropped {
+                if parent_dropped {
                     self.nodes[i].dropped = true;
                 }
                 continue;
@@ -554,8 +649,8 @@ impl<'a> Arena<'a> {
         let (prose, links, vocab, h1s) = (n.prose, n.links, n.vocab, n.h1s);
         self.nodes[i].dropped = true;
         let mut p = self.nodes[i].parent;
-        while p != usize::MAX {
-            let n = &mut self.nodes[p];
+        while p != NONE {
+            let n = &mut self.nodes[p as usize];
             n.prose = n.prose.saturating_sub(prose);
             n.links = n.links.saturating_sub(links);
             n.vocab = n.vocab.saturating_sub(vocab);
@@ -589,11 +684,8 @@ impl<'a> Arena<'a> {
         // and the page's title (`h1`), or nearly all the prose when there is no `h1`.
         loop {
             let node = &self.nodes[chosen];
-            let Some(&child) = node
-                .children
-                .iter()
-                .filter(|&&c| !self.nodes[c].dropped)
-                .max_by_key(|&&c| self.nodes[c].prose)
+            let Some(child) =
+                self.kids(chosen).filter(|&c| !self.nodes[c].dropped).max_by_key(|&c| self.nodes[c].prose)
             else {
                 break;
             };
@@ -621,19 +713,20 @@ impl<'a> Arena<'a> {
     /// so the last paragraph of a 2000s page sits beside its `<font>` wrapper, starting
     /// with a clone of it. Mostly prose, and in a row.
     fn continuations(&self, parent: usize, child: usize) -> Vec<usize> {
-        let siblings = &self.nodes[parent].children;
-        let after = siblings.iter().position(|&c| c == child).map_or(&[][..], |p| &siblings[p + 1..]);
+        let siblings = self.children(parent);
+        let after =
+            siblings.iter().position(|&c| c as usize == child).map_or(&[][..], |p| &siblings[p + 1..]);
+        let blank = |i: usize| self.nodes[i].is_text && self.node_text(i).trim().is_empty();
         let mut out = Vec::new();
-        for &s in after {
+        for s in after.iter().map(|&s| s as usize) {
             let n = &self.nodes[s];
-            if n.dropped || n.is_text && n.text.trim().is_empty() {
+            if n.dropped || blank(s) {
                 continue;
             }
-            let starts_with_clone = n
-                .children
-                .iter()
-                .map(|&c| &self.nodes[c])
-                .find(|c| !(c.is_text && c.text.trim().is_empty()))
+            let starts_with_clone = self
+                .kids(s)
+                .find(|&c| !blank(c))
+                .map(|c| &self.nodes[c])
                 .is_some_and(|c| !c.is_text && matches!(c.tag, Tag::Inline | Tag::Bold));
             let prose = n.prose > 0 && n.links * 4 < n.prose;
             if n.is_text || !matches!(n.tag, Tag::Paragraph | Tag::Block) || !starts_with_clone || !prose {
@@ -649,7 +742,7 @@ impl<'a> Arena<'a> {
         (0..self.nodes.len())
             .filter(|&i| {
                 let n = &self.nodes[i];
-                n.selected && !n.is_text && (n.parent == usize::MAX || !self.nodes[n.parent].selected)
+                n.selected && !n.is_text && self.parent(i).is_none_or(|p| !self.nodes[p].selected)
             })
             .collect()
     }
@@ -668,7 +761,7 @@ static CLOCK: LazyLock<regex::Regex> = LazyLock::new(|| {
 
 /// Walks the chosen content and feeds the [`Builder`].
 struct Writer<'a> {
-    arena: &'a Arena<'a>,
+    arena: &'a Arena,
     builder: Builder,
     /// Inline text waiting for the end of its block.
     inline: String,
@@ -699,7 +792,7 @@ struct Writer<'a> {
 const MAX_DEPTH: usize = 400;
 
 impl<'a> Writer<'a> {
-    fn new(arena: &'a Arena<'a>) -> Self {
+    fn new(arena: &'a Arena) -> Self {
         Writer {
             arena,
             builder: Builder::new(),
@@ -801,7 +894,8 @@ impl<'a> Writer<'a> {
     }
 
     fn children(&mut self, i: usize, depth: usize) {
-        for &c in &self.arena.nodes[i].children {
+        let arena = self.arena;
+        for c in arena.kids(i) {
             self.node(c, depth + 1);
         }
     }
@@ -819,7 +913,8 @@ impl<'a> Writer<'a> {
             return;
         }
         if n.is_text {
-            self.text(n.text);
+            let arena = self.arena;
+            self.text(arena.node_text(i));
             return;
         }
         if depth > MAX_DEPTH {
@@ -881,8 +976,9 @@ impl<'a> Writer<'a> {
                 self.lists.push(ordered);
                 let saved = self.item_depth;
                 self.item_depth = 0;
-                for &c in &self.arena.nodes[i].children {
-                    let child = &self.arena.nodes[c];
+                let arena = self.arena;
+                for c in arena.kids(i) {
+                    let child = &arena.nodes[c];
                     if child.tag == Tag::ListItem || child.is_text {
                         self.node(c, depth + 1);
                     } else {
@@ -965,8 +1061,9 @@ impl<'a> Writer<'a> {
 
     fn item(&mut self, i: usize, depth: usize) {
         self.item_depth += 1;
-        for &c in &self.arena.nodes[i].children {
-            let child = &self.arena.nodes[c];
+        let arena = self.arena;
+        for c in arena.kids(i) {
+            let child = &arena.nodes[c];
             if matches!(child.tag, Tag::List { .. }) && !child.is_text {
                 // The item's own text comes before its nested list.
                 self.flush();
@@ -1004,12 +1101,10 @@ impl<'a> Writer<'a> {
                     Tag::Table | Tag::Heading(_) | Tag::Pre | Tag::DefList => return false,
                     Tag::Row => {
                         rows += 1;
-                        let c = n
-                            .children
-                            .iter()
-                            .filter(|&&c| {
-                                self.arena.nodes[c].tag == Tag::Cell && !self.arena.nodes[c].dropped
-                            })
+                        let c = self
+                            .arena
+                            .kids(i)
+                            .filter(|&c| self.arena.nodes[c].tag == Tag::Cell && !self.arena.nodes[c].dropped)
                             .count();
                         if c >= 2 {
                             multi_cell_rows += 1;
@@ -1024,7 +1119,7 @@ impl<'a> Writer<'a> {
                 }
             }
             first = false;
-            stack.extend(n.children.iter().copied());
+            stack.extend(self.arena.kids(i));
         }
         let spread = rows >= 3 && multi_cell_rows == rows && longest_cell.saturating_mul(4) <= cell_chars;
         rows >= 2 && multi_cell_rows * 2 >= rows && cells > 0 && ((cell_chars / cells as u32) < 400 || spread)
@@ -1035,7 +1130,7 @@ impl<'a> Writer<'a> {
         self.find_rows(table, &mut rows);
         for r in rows {
             let mut cells = Vec::new();
-            for &c in &self.arena.nodes[r].children {
+            for c in self.arena.kids(r) {
                 let n = &self.arena.nodes[c];
                 if n.tag == Tag::Cell && !n.dropped {
                     cells.push(self.inline_text(c));
@@ -1047,7 +1142,7 @@ impl<'a> Writer<'a> {
     }
 
     fn find_rows(&self, i: usize, out: &mut Vec<usize>) {
-        for &c in &self.arena.nodes[i].children {
+        for c in self.arena.kids(i) {
             let n = &self.arena.nodes[c];
             if n.dropped || n.is_text {
                 continue;
@@ -1063,16 +1158,15 @@ impl<'a> Writer<'a> {
     /// The text below `i`, with block boundaries and `<br>` as spaces.
     /// Whether visible text follows node `i` inside its parent.
     fn text_follows(&self, i: usize) -> bool {
-        let parent = self.arena.nodes[i].parent;
-        if parent == usize::MAX {
+        let Some(parent) = self.arena.parent(i) else {
             return false;
-        }
-        let siblings = &self.arena.nodes[parent].children;
-        let after = siblings.iter().position(|&c| c == i).map_or(&[][..], |p| &siblings[p + 1..]);
+        };
+        let siblings = self.arena.children(parent);
+        let after = siblings.iter().position(|&c| c as usize == i).map_or(&[][..], |p| &siblings[p + 1..]);
         let mut s = String::new();
         after.iter().any(|&c| {
             s.clear();
-            self.collect_text(c, &mut s);
+            self.collect_text(c as usize, &mut s);
             s.chars().any(|ch| !ch.is_whitespace() && ch != '\u{a0}')
         })
     }
@@ -1091,13 +1185,13 @@ impl<'a> Writer<'a> {
                 continue;
             }
             if n.is_text {
-                out.push_str(n.text);
+                out.push_str(self.arena.node_text(j));
                 continue;
             }
             if !matches!(n.tag, Tag::Inline | Tag::Bold | Tag::Link) {
                 out.push(if n.tag == Tag::Break && out.ends_with('\n') { ' ' } else { '\n' });
             }
-            stack.extend(n.children.iter().rev().copied());
+            stack.extend(self.arena.kids(j).rev());
         }
     }
 }

@@ -14,15 +14,89 @@ use crate::document::{Block, Document};
 
 /// Parses Markdown (or plain text, which is Markdown without markup).
 pub fn normalize_markdown(input: &str) -> Document {
+    normalize_in_pieces(input, PIECE)
+}
+
+/// The parser holds the block tree of all it reads (about 50 bytes a block, 48 times the
+/// size of a file of one-letter paragraphs): a long file is read in pieces of at least
+/// this many bytes, cut where the pieces parse as the whole does (see [`pieces`]).
+const PIECE: usize = 1 << 16;
+
+fn normalize_in_pieces(input: &str, piece: usize) -> Document {
     let mut opts = MdOptions::empty();
     opts.insert(MdOptions::ENABLE_TABLES);
     opts.insert(MdOptions::ENABLE_STRIKETHROUGH);
     let mut r = Reader::default();
-    for event in Parser::new_ext(input, opts) {
-        r.event(event);
+    for part in pieces(input, piece) {
+        for event in Parser::new_ext(part, opts) {
+            r.event(event);
+        }
     }
     r.flush_item();
     r.builder.finish(None)
+}
+
+/// Cuts Markdown into consecutive pieces of at least `min` bytes that parse, one after
+/// the other, to the events the whole gives. A cut goes only after a blank line and
+/// before a line that starts at the margin and is no list item or quote: every block
+/// open there (paragraph, list, quote, table, indented code, HTML up to a blank line)
+/// has ended. Blocks that run across blank lines to an end marker (fenced code, `<pre>`,
+/// `<script>`, `<style>`, `<textarea>`, comments and other `<!…>`/`<?…>` HTML) and
+/// link reference definitions (used anywhere in the file) rule cutting out: such a
+/// file is read whole.
+fn pieces(input: &str, min: usize) -> Vec<&str> {
+    if input.len() <= min || input.lines().any(needs_whole_file) {
+        return vec![input];
+    }
+    let mut out = Vec::new();
+    let (mut start, mut pos) = (0, 0);
+    let mut after_blank = false;
+    for line in input.split_inclusive('\n') {
+        let blank = line.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+        if after_blank && !blank && pos - start >= min && starts_a_top_level_block(line) {
+            out.push(&input[start..pos]);
+            start = pos;
+        }
+        after_blank = blank;
+        pos += line.len();
+    }
+    out.push(&input[start..]);
+    out
+}
+
+/// A line that opens a fenced code block or an HTML block that only an end marker
+/// closes, or that is a link reference definition.
+fn needs_whole_file(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.starts_with("```") || t.starts_with("~~~") || t.starts_with("<!") || t.starts_with("<?") {
+        return true;
+    }
+    let lower = t.get(..10).unwrap_or(t).to_ascii_lowercase();
+    if ["<pre", "<script", "<style", "<textarea"].iter().any(|tag| lower.starts_with(tag)) {
+        return true;
+    }
+    // `[label]: destination`
+    t.starts_with('[') && t.find("]:").is_some()
+}
+
+/// A line at the margin that is not a list item (`-`, `+`, `*`, `1.`, `1)`) or a quote.
+fn starts_a_top_level_block(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return false;
+    };
+    let marker_then_space = |rest: &[u8]| rest.first().is_none_or(|b| b.is_ascii_whitespace());
+    match first {
+        b' ' | b'\t' | b'>' => false,
+        b'-' | b'+' | b'*' => !marker_then_space(&bytes[1..]),
+        b'0'..=b'9' => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            let ordered =
+                matches!(bytes.get(digits), Some(b'.' | b')')) && marker_then_space(&bytes[digits + 1..]);
+            !ordered
+        }
+        _ => true,
+    }
 }
 
 #[derive(Default)]
@@ -286,6 +360,36 @@ mod tests {
         let doc = normalize_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n");
         assert_eq!(doc.sections[0].blocks.len(), 2);
         assert_eq!(doc.sections[0].blocks[1], Block::TableRow { cells: vec!["1".into(), "2".into()] });
+    }
+
+    #[test]
+    fn a_file_read_in_pieces_gives_the_document_read_whole() {
+        let files = [
+            "# Policy\n\nIntro.\n\n- tight\n- list\n\nAfter the list.\n\n- loose\n\n- list\n\n  continued\n\nText\n",
+            "1. one\n\n2. two\n\nNot an item.\n\n3) three\n\n> quote\n\n> another\n\nplain\n\n---\n\nbelow\n",
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n| c | d |\n|---|---|\n| 3 | 4 |\n\nSetext\n======\n\nTitle\n---\n",
+            "Para\n\n    indented code\n\n    more code\n\nPara <br> two\n\n<div>\n\ninside div\n\n</div>\n\n**Bold heading**\n\ntext\n",
+            "* a\n    * nested\n\n        deep para\n\n* b\n\n[in page](#x) [other](#y)\n\n## Contents\n\n[1. Cookies](#cookies)\n\n## Cookies\n\nWe use them.\n",
+            "\u{feff}Text\r\n\r\nCRLF lines\r\n\r\n- item\r\n\r\nafter\r\n",
+        ];
+        for file in files {
+            let whole = normalize_in_pieces(file, usize::MAX);
+            assert_eq!(normalize_in_pieces(file, 1), whole, "{file}");
+            assert_eq!(normalize_markdown(file), whole);
+        }
+    }
+
+    #[test]
+    fn fences_comments_and_link_definitions_keep_a_file_whole() {
+        for file in [
+            "a\n\n```\ncode\n\nstill code\n```\n\nb\n",
+            "a\n\n<!-- note\n\nstill note -->\n\nb\n",
+            "a\n\n<pre>\nx\n\ny\n</pre>\n\nb\n",
+            "See [the terms][t].\n\nMore.\n\n[t]: https://example.com/terms\n",
+        ] {
+            assert_eq!(pieces(file, 1), [file]);
+        }
+        assert_eq!(pieces("a\n\nb\n\n- c\n\nd\n", 1), ["a\n\n", "b\n\n- c\n\n", "d\n"]);
     }
 
     #[test]

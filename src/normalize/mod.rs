@@ -13,6 +13,7 @@
 
 pub mod builder;
 pub mod charset;
+pub mod dom;
 pub mod html;
 pub mod inert;
 pub mod markdown;
