@@ -32,7 +32,9 @@ the nearest one, with a warning naming it.\n\n"
     about = "Shows exactly how a privacy policy or terms page changed over time, from Wayback Machine captures",
     after_help = concat!(
         "Examples:\n",
-        "  policydiff --store snapshots --offline diff https://www.nakivo.com/en/privacy.html@2015 https://www.nakivo.com/support/privacy-policy@2017\n",
+        "  policydiff --store snapshots --offline diff \\\n",
+        "      https://www.nakivo.com/en/privacy.html@2015 \\\n",
+        "      https://www.nakivo.com/support/privacy-policy@2017\n",
         "  policydiff text old.html\n",
         "  policydiff captures https://example.com/privacy --from 2018 --to 2020\n\n",
         "Colour: --color auto (default) colours a terminal unless NO_COLOR is set to a non-empty value\n",
@@ -118,7 +120,8 @@ pub enum Command {
         dates!(),
         "Examples:\n  policydiff text privacy.html\n",
         "  curl -s https://example.com/privacy | policydiff text -\n",
-        "  policydiff --store snapshots --offline text https://www.nakivo.com/support/privacy-policy@2017\n",
+        "  policydiff --store snapshots --offline text \\\n",
+        "      https://www.nakivo.com/support/privacy-policy@2017\n",
         "  policydiff -q text page.html || echo 'no policy text in page.html'\n\n",
         "Exit status: 0 success, 2 error (one line on stderr); with -q nothing is printed."
     ))]
@@ -127,7 +130,7 @@ pub enum Command {
     #[command(after_help = concat!(
         dates!(),
         "Examples:\n  policydiff diff old.html new.html\n",
-        "  policydiff diff https://example.com/privacy --from 2018 --to 2020 -o changes.html\n",
+        "  policydiff diff https://example.com/privacy --from 2018 --to 2020 -o r.html\n",
         "  policydiff diff https://example.com/privacy@2018 new.md --format json\n",
         "  policydiff -q diff old.md new.md && echo unchanged\n\n",
         "Exit status: 0 no change, 1 changes found, 2 error (one line on stderr); with -q\n",
@@ -138,9 +141,9 @@ pub enum Command {
     #[command(after_help = concat!(
         dates!(),
         "Examples:\n  policydiff changelog https://example.com/privacy --from 2015 --to 2020\n",
-        "  policydiff changelog https://example.com/privacy --bisect --format html -o history.html\n",
+        "  policydiff changelog https://example.com/privacy --bisect -o history.html\n",
         "  policydiff changelog v1.md v2.md v3.md\n",
-        "  policydiff -q changelog v1.md v2.md v3.md || echo 'the text changed (or an error)'\n\n",
+        "  policydiff -q changelog v1.md v2.md v3.md || echo 'changed (or an error)'\n\n",
         "Exit status: 0 no change in the range, 1 changes found, 2 error (one line on stderr);\n",
         "with -q nothing else is printed."
     ))]
@@ -165,7 +168,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Shell completions on standard output
     #[command(after_help = concat!(
-        "Examples:\n  policydiff completions bash > ~/.local/share/bash-completion/completions/policydiff\n",
+        "Examples:\n  policydiff completions bash \\\n",
+        "      > ~/.local/share/bash-completion/completions/policydiff\n",
         "  policydiff completions zsh > ~/.zfunc/_policydiff\n",
         "  policydiff completions fish > ~/.config/fish/completions/policydiff.fish\n\n",
         "Exit status: 0 success, 2 error."
@@ -327,10 +331,24 @@ pub struct ChangelogArgs {
 #[derive(Debug, Subcommand)]
 pub enum WatchAction {
     /// Watch a URL (--select/--remove given with it are recorded with the watch)
+    #[command(after_help = concat!(
+        "Examples:\n  policydiff watch add https://example.com/privacy --name example\n",
+        "  policydiff watch add https://example.org/terms --live\n",
+        "  policydiff watch add https://example.net/legal --select 'main article'\n\n",
+        "Exit status: 0 success, 2 error (one line on stderr); with -q nothing is printed."
+    ))]
     Add(WatchAddArgs),
     /// List watched URLs
+    #[command(after_help = concat!(
+        "Examples:\n  policydiff watch list\n  policydiff watch list --format json\n\n",
+        "Exit status: 0 success, 2 error (one line on stderr); with -q nothing is printed."
+    ))]
     List(WatchListArgs),
     /// Stop watching NAME
+    #[command(after_help = concat!(
+        "Examples:\n  policydiff watch remove example\n\n",
+        "Exit status: 0 success, 2 error (one line on stderr); with -q nothing is printed."
+    ))]
     Remove(WatchRemoveArgs),
 }
 

@@ -154,3 +154,27 @@ fn bisection_steps_around_error_pages_and_failed_fetches() {
     assert_eq!(windows(&h), plan.expected_windows(&PARLER_TEXT));
     assert_eq!(windows(&h), windows(&full(&plan)));
 }
+
+#[test]
+fn rendered_captures_of_two_versions_diff_like_the_versions_themselves() {
+    // Each real version rendered into site HTML (with per-capture chrome and layout)
+    // reports the same changes as the Markdown versions it was rendered from.
+    use policydiff::diff::diff;
+    use policydiff::normalize::normalize_markdown;
+    let versions: Vec<Document> = parler_versions().iter().map(|v| normalize_markdown(v)).collect();
+    let html = |doc: &Document, k: usize| {
+        normalize(support::history::render_capture(doc, k).as_bytes(), InputKind::Html, &Options::default())
+            .unwrap()
+    };
+    // Version 2 is Parler's home page, recorded by mistake: not a policy version.
+    let policies: Vec<usize> = (0..versions.len()).filter(|&v| PARLER_TEXT[v].is_some()).collect();
+    for (k, &i) in policies.iter().enumerate() {
+        for &j in &policies[k + 1..] {
+            let want = diff(&versions[i], &versions[j]).summary;
+            for (a, b) in (0..6).flat_map(|a| (0..6).map(move |b| (a, b))) {
+                let got = diff(&html(&versions[i], a), &html(&versions[j], b));
+                assert_eq!(got.summary, want, "versions {i} → {j}, captures {a} → {b}: {:#?}", got);
+            }
+        }
+    }
+}

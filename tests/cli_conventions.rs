@@ -58,6 +58,9 @@ fn every_command_help_shows_examples_and_exit_statuses() {
         &["diff"],
         &["changelog"],
         &["watch"],
+        &["watch", "add"],
+        &["watch", "list"],
+        &["watch", "remove"],
         &["check"],
         &["completions"],
         &["manpage"],
@@ -70,6 +73,22 @@ fn every_command_help_shows_examples_and_exit_statuses() {
         let help = out(&o);
         assert!(help.contains("Examples:"), "{args:?}: {help}");
         assert!(help.contains("Exit status:"), "{args:?}: {help}");
+        // Each example is one command line (or continued with a backslash), never cut by
+        // the help's wrapping: it can be copied as it stands.
+        let examples = help.split("Examples:\n").nth(1).unwrap().split("\n\n").next().unwrap();
+        let mut continued = false;
+        for line in examples.lines() {
+            let starts = ["  policydiff ", "  curl "].iter().any(|p| line.starts_with(p));
+            assert!(
+                starts || (continued && line.starts_with("      ")),
+                "{args:?}: a cut example line: {line:?}"
+            );
+            assert!(
+                line.chars().count() <= 80,
+                "{args:?}: wider than 80 columns, cut on a terminal: {line:?}"
+            );
+            continued = line.ends_with('\\');
+        }
     }
 }
 

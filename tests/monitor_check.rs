@@ -266,11 +266,24 @@ fn killed_then_rerun(point: &str) -> Receiver {
 
 const STEP_ID: &str = "https://example.com/privacy#20250420101010";
 
+/// What a receiver that keeps the ids it has seen counts: each step once.
+fn distinct_ids(hook: &Receiver) -> Vec<String> {
+    let mut ids: Vec<String> = hook.accepted().iter().map(|p| p.id()).collect();
+    ids.dedup();
+    ids
+}
+
+/// Whether the POSTs were flagged as a possible repeat (`"redelivery": true`).
+fn redeliveries(hook: &Receiver) -> Vec<bool> {
+    hook.posts().iter().map(|p| p.body["redelivery"] == true).collect()
+}
+
 #[test]
 fn killed_before_the_transaction_the_step_is_found_again_and_announced_once() {
     let hook = killed_then_rerun("before-record");
     let ids: Vec<String> = hook.posts().iter().map(|p| p.id()).collect();
     assert_eq!(ids, [STEP_ID]);
+    assert_eq!(redeliveries(&hook), [false]);
 }
 
 #[test]
@@ -278,6 +291,7 @@ fn killed_after_the_transaction_the_pending_step_is_announced_once_by_the_next_c
     let hook = killed_then_rerun("after-record");
     let ids: Vec<String> = hook.posts().iter().map(|p| p.id()).collect();
     assert_eq!(ids, [STEP_ID]);
+    assert_eq!(redeliveries(&hook), [false]);
 }
 
 #[test]
@@ -285,6 +299,7 @@ fn killed_before_delivery_the_step_is_announced_once_by_the_next_check() {
     let hook = killed_then_rerun("before-deliver");
     let ids: Vec<String> = hook.posts().iter().map(|p| p.id()).collect();
     assert_eq!(ids, [STEP_ID]);
+    assert_eq!(redeliveries(&hook), [false], "nothing was sent before the kill: no repeat to flag");
 }
 
 #[test]
@@ -296,6 +311,15 @@ fn killed_between_an_answered_post_and_its_mark_the_repeat_carries_the_same_id()
     let ids: Vec<String> = posts.iter().map(|p| p.id()).collect();
     assert_eq!(ids, [STEP_ID, STEP_ID]);
     assert_eq!(posts[0].headers.get("idempotency-key"), posts[1].headers.get("idempotency-key"));
+    assert_eq!(distinct_ids(&hook), [STEP_ID], "a receiver keeping ids sees the step once");
+    // The repeat says it may be one, for receivers that keep no ids (a chat channel).
+    assert_eq!(redeliveries(&hook), [false, true]);
+    let text = posts[1].body["text"].as_str().unwrap();
+    assert!(
+        text.ends_with("(sent again: an earlier delivery was interrupted and may have arrived)"),
+        "{text}"
+    );
+    assert_eq!(posts[0].body["step"], posts[1].body["step"]);
 }
 
 #[test]
@@ -319,6 +343,8 @@ fn killed_in_the_middle_of_a_post_the_step_is_sent_again_with_the_same_id() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let ids: Vec<String> = hook.posts().iter().map(|p| p.id()).collect();
     assert_eq!(ids, [STEP_ID, STEP_ID]);
+    assert_eq!(distinct_ids(&hook), [STEP_ID], "a receiver keeping ids sees the step once");
+    assert_eq!(redeliveries(&hook), [false, true]);
     let o = check(store.path(), &standin.base, &hook.url);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(hook.posts().len(), 2);

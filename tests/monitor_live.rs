@@ -107,3 +107,22 @@ fn a_live_page_that_robots_txt_disallows_is_not_fetched() {
     assert!(stdout(&o).contains("robots.txt does not allow policydiff"), "{}", stdout(&o));
     assert!(site.requests().iter().all(|r| r.path == "/robots.txt"));
 }
+
+#[test]
+fn a_live_page_over_the_size_limit_fails_the_watch_with_one_line() {
+    let store = tempfile::tempdir().unwrap();
+    let wayback = StandIn::start(|r| Archive::default().answer(r));
+    let site = StandIn::start(|r| match r.path.as_str() {
+        "/privacy" => Reply::ok(vec![b'a'; 3 << 20]).with_header("Content-Type", "text/html"),
+        _ => Reply::status(404),
+    });
+    let url = format!("{}/privacy", site.base);
+    let env = [("POLICYDIFF_MAX_BODY_MB", "1")];
+    let o = policydiff(store.path(), &wayback.base, &env, &["watch", "add", &url, "--live", "--name", "big"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = policydiff(store.path(), &wayback.base, &env, &["check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("big: error: ") && out.contains("larger than 1 MB"), "{out}");
+}

@@ -183,14 +183,27 @@ impl Audit {
         counts.sections_removed += d.summary.sections_removed;
         counts.sections_renamed += d.summary.sections_renamed;
 
-        let oc = clauses(old);
+        let (oc, nc) = (clauses(old), clauses(new));
+        // Clauses some change names (on either side): the others stayed where they were.
+        let reported: FxHashSet<String> =
+            d.changes.iter().flat_map(|c| [c.old.as_deref(), c.new.as_deref()]).flatten().map(key).collect();
         for c in &d.changes {
-            self.change(place, c, old, &oc);
+            self.change(place, c, old, &oc, new, &nc, &reported);
         }
         self.lost(place, old, new, &oc, d);
     }
 
-    fn change(&mut self, place: &str, c: &Change, old: &Document, oc: &[Clause]) {
+    #[allow(clippy::too_many_arguments)]
+    fn change(
+        &mut self,
+        place: &str,
+        c: &Change,
+        old: &Document,
+        oc: &[Clause],
+        new: &Document,
+        nc: &[Clause],
+        reported: &FxHashSet<String>,
+    ) {
         let (o, n) = (c.old.as_deref().unwrap_or(""), c.new.as_deref().unwrap_or(""));
         let changed_text = c.kind == ChangeKind::Reworded || c.kind == ChangeKind::Moved && c.words.is_some();
         if changed_text {
@@ -203,7 +216,11 @@ impl Audit {
                 self.punctuation_only += 1;
             }
         }
-        if c.kind == ChangeKind::Moved && key(o) == key(n) && c.old_section == c.new_section {
+        if c.kind == ChangeKind::Moved
+            && key(o) == key(n)
+            && c.old_section == c.new_section
+            && same_neighbours(&key(o), c, old, oc, new, nc, reported)
+        {
             self.record(Check::MovedInPlace, place, || {
                 format!("{:?} in {:?}", short(o), c.old_section.as_deref().unwrap_or("(preamble)"))
             });
@@ -267,16 +284,18 @@ impl Audit {
     /// heading), unreported when it holds them elsewhere; and removed clauses shown
     /// under a section that is not their own section's counterpart.
     fn lost(&mut self, place: &str, old: &Document, new: &Document, oc: &[Clause], d: &DocumentDiff) {
-        let pairs = section_pairs(old, new, d);
-        let mut kept: FxHashSet<(usize, &str)> = FxHashSet::default();
         let nc = clauses(new);
+        let pairing = Pairing::of(old, new, oc, &nc, d);
+        let pairs = &pairing.pairs;
+        let mut kept: FxHashSet<(usize, &str)> = FxHashSet::default();
         // Each new section's clauses read as one text, so that a clause cut in two or
         // joined to its neighbour without a word changed (not a change) is found.
         let mut section_text = vec![String::new(); new.sections.len()];
         for c in &nc {
-            kept.insert((c.section, c.key.as_str()));
-            section_text[c.section].push_str(&c.key);
-            section_text[c.section].push(' ');
+            let home = pairing.new_home[c.section];
+            kept.insert((home, c.key.as_str()));
+            section_text[home].push_str(&c.key);
+            section_text[home].push(' ');
         }
         let mut anywhere: FxHashSet<String> =
             new.sections.iter().filter_map(|s| s.heading.as_deref()).map(key).collect();
@@ -285,8 +304,13 @@ impl Audit {
         let reported: Vec<String> = d.changes.iter().filter_map(|c| c.old.as_deref()).map(key).collect();
         let reported_set: FxHashSet<&str> = reported.iter().map(String::as_str).collect();
         for c in oc {
-            let in_place = pairs[c.section]
-                .is_some_and(|n| kept.contains(&(n, c.key.as_str())) || section_text[n].contains(&c.key));
+            // In place: in its section's counterpart, or there as an emphasised line
+            // the normalizer took for a heading.
+            let in_place = pairs[pairing.old_home[c.section]].is_some_and(|n| {
+                kept.contains(&(n, c.key.as_str()))
+                    || section_text[n].contains(&c.key)
+                    || pairing.new_pseudo.get(&c.key).is_some_and(|homes| homes.contains(&n))
+            });
             if in_place
                 || reported_set.contains(c.key.as_str())
                 || reported.iter().any(|r| r.contains(&c.key))
@@ -296,24 +320,37 @@ impl Audit {
             let elsewhere = anywhere.contains(&c.key) || whole.contains(&c.key);
             let check = if elsewhere { Check::Unreported } else { Check::Lost };
             self.record(check, place, || {
+                let now = nc
+                    .iter()
+                    .find(|x| x.key == c.key)
+                    .map(|x| new.sections[x.section].heading.as_deref().unwrap_or("(preamble)"));
                 format!(
-                    "{:?} (in {:?})",
+                    "{:?} (in {:?}{})",
                     short(&c.text),
-                    old.sections[c.section].heading.as_deref().unwrap_or("(preamble)")
+                    old.sections[c.section].heading.as_deref().unwrap_or("(preamble)"),
+                    now.map(|h| format!(", now in {h:?}")).unwrap_or_default()
                 )
             });
         }
         // Removed clauses: shown under the counterpart of their old section (or under
-        // no new section when theirs was removed).
+        // no new section when theirs was removed). A clause whose text is in several
+        // places of the old version may be any of them that is under its `old_section`.
         for ch in d.changes.iter().filter(|c| c.kind == ChangeKind::Removed) {
             let k = key(ch.old.as_deref().unwrap_or(""));
-            let Some(home) = oc.iter().find(|x| x.key == k || k.contains(&x.key)).map(|x| x.section) else {
-                continue;
+            let homes: Vec<usize> = oc.iter().filter(|x| x.key == k).map(|x| x.section).collect();
+            let named: Vec<usize> = homes
+                .iter()
+                .copied()
+                .filter(|&s| old.sections[s].heading.as_deref() == ch.old_section.as_deref())
+                .collect();
+            let Some(&first) = homes.first() else { continue };
+            let candidates = if named.is_empty() { vec![first] } else { named };
+            let shown_right = |home: usize| match pairs[pairing.old_home[home]] {
+                Some(n) => ch.new_section.as_deref() == new.sections[n].heading.as_deref(),
+                None => ch.new_section.is_none(),
             };
-            let want = pairs[home].and_then(|n| new.sections[n].heading.as_deref());
-            let want_none = pairs[home].is_none();
-            let ok = if want_none { ch.new_section.is_none() } else { ch.new_section.as_deref() == want };
-            if !ok {
+            if !candidates.iter().any(|&h| shown_right(h)) {
+                let home = candidates[0];
                 self.record(Check::RemovedNewSection, place, || {
                     format!(
                         "{:?} from {:?} shown under {:?}",
@@ -392,19 +429,65 @@ impl Audit {
     }
 }
 
-/// For each old section, the new section the report pairs it with (sections are
-/// matched to the report's entries by path, in order of occurrence).
-fn section_pairs(old: &Document, new: &Document, d: &DocumentDiff) -> Vec<Option<usize>> {
-    let (mut oq, mut nq) = (path_queues(old), path_queues(new));
-    let mut pairs = vec![None; old.sections.len()];
-    for s in &d.sections {
-        let o = s.old_path.as_deref().and_then(|p| oq.get_mut(p)).and_then(VecDeque::pop_front);
-        let n = s.new_path.as_deref().and_then(|p| nq.get_mut(p)).and_then(VecDeque::pop_front);
-        if let (Some(o), Some(n)) = (o, n) {
-            pairs[o] = Some(n);
+/// How the report pairs the sections of two versions, as a reader of its `sections`
+/// list sees it (sections are matched to the list's entries by path, in order of
+/// occurrence).
+struct Pairing {
+    /// For each old section, the new section the report pairs it with.
+    pairs: Vec<Option<usize>>,
+    /// For each old (new) section, the section whose text it is part of: itself, or,
+    /// for a pseudo-heading the list leaves out, the section before it.
+    old_home: Vec<usize>,
+    new_home: Vec<usize>,
+    /// The new pseudo-headings by key, with the section their text is part of.
+    new_pseudo: FxHashMap<String, Vec<usize>>,
+}
+
+impl Pairing {
+    /// A section the list leaves out is a pseudo-heading (docs/diff.md: a wholly
+    /// emphasised paragraph, which the normalizer reads as a heading) only when its
+    /// heading is the text of a clause of the other version: emphasis is cosmetic, so
+    /// its text is still part of the section before it. Any other section left out
+    /// of the list stays a section of its own, paired with nothing.
+    fn of(old: &Document, new: &Document, oc: &[Clause], nc: &[Clause], d: &DocumentDiff) -> Pairing {
+        let (mut oq, mut nq) = (path_queues(old), path_queues(new));
+        let mut pairs = vec![None; old.sections.len()];
+        let (mut old_listed, mut new_listed) =
+            (vec![false; old.sections.len()], vec![false; new.sections.len()]);
+        for s in &d.sections {
+            let o = s.old_path.as_deref().and_then(|p| oq.get_mut(p)).and_then(VecDeque::pop_front);
+            let n = s.new_path.as_deref().and_then(|p| nq.get_mut(p)).and_then(VecDeque::pop_front);
+            if let Some(o) = o {
+                old_listed[o] = true;
+            }
+            if let Some(n) = n {
+                new_listed[n] = true;
+            }
+            if let (Some(o), Some(n)) = (o, n) {
+                pairs[o] = Some(n);
+            }
         }
+        let homes = |doc: &Document, listed: &[bool], other: &[Clause]| {
+            let other: FxHashSet<&str> = other.iter().map(|c| c.key.as_str()).collect();
+            let mut home: Vec<usize> = (0..doc.sections.len()).collect();
+            for (i, s) in doc.sections.iter().enumerate().skip(1) {
+                let pseudo = s.heading.as_deref().is_some_and(|h| other.contains(key(h).as_str()));
+                if !listed[i] && pseudo {
+                    home[i] = home[i - 1];
+                }
+            }
+            home
+        };
+        let old_home = homes(old, &old_listed, nc);
+        let new_home = homes(new, &new_listed, oc);
+        let mut new_pseudo: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for (i, s) in new.sections.iter().enumerate() {
+            if let (true, Some(h)) = (new_home[i] != i, s.heading.as_deref()) {
+                new_pseudo.entry(key(h)).or_default().push(new_home[i]);
+            }
+        }
+        Pairing { pairs, old_home, new_home, new_pseudo }
     }
-    pairs
 }
 
 fn path_queues(doc: &Document) -> FxHashMap<&[String], VecDeque<usize>> {
@@ -471,6 +554,43 @@ pub fn mirror_difference(forward: &DocumentDiff, backward: &DocumentDiff) -> Opt
         return Some(format!("one way only: {}; the other way only: {}", show(only_f), show(only_b)));
     }
     None
+}
+
+/// Whether a clause reported moved within its section sits between the same unmoved
+/// neighbours (the nearest clauses of its section that no change names) in both
+/// versions: then it did not change place, and the move is not one (issue 8, item 5). A
+/// clause outside the longest run kept in order did change place relative to them.
+fn same_neighbours(
+    k: &str,
+    c: &Change,
+    old: &Document,
+    oc: &[Clause],
+    new: &Document,
+    nc: &[Clause],
+    reported: &FxHashSet<String>,
+) -> bool {
+    fn around<'a>(
+        k: &str,
+        doc: &Document,
+        cs: &'a [Clause],
+        section: Option<&str>,
+        reported: &FxHashSet<String>,
+    ) -> Option<(Option<&'a str>, Option<&'a str>)> {
+        let at =
+            cs.iter().position(|x| x.key == k && doc.sections[x.section].heading.as_deref() == section)?;
+        let home = cs[at].section;
+        let stayed = |x: &&Clause| x.section == home && !reported.contains(&x.key);
+        let before = cs[..at].iter().rev().find(stayed).map(|x| x.key.as_str());
+        let after = cs[at + 1..].iter().find(stayed).map(|x| x.key.as_str());
+        Some((before, after))
+    }
+    match (
+        around(k, old, oc, c.old_section.as_deref(), reported),
+        around(k, new, nc, c.new_section.as_deref(), reported),
+    ) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
 }
 
 /// A line of rule characters only (`====`, `----`, `***`, `___`), three or more.
@@ -670,6 +790,30 @@ mod tests {
         let mut audit = Audit::default();
         audit.pair("p", Direction::Forward, &doc, &doc, &d);
         assert_eq!(audit.cases(Check::MovedInPlace), 1);
+    }
+
+    #[test]
+    fn a_move_within_its_section_that_changed_place_is_not_flagged() {
+        // The paragraph went above the list: the list's clauses left their place
+        // relative to the sentences that stayed, so they really moved.
+        let old = normalize_markdown("## Rules\n\n- Item one.\n- Item two.\n\nWe ban spam. We ban fraud.\n");
+        let new = normalize_markdown("## Rules\n\nWe ban spam. We ban fraud.\n\n- Item one.\n- Item two.\n");
+        let moves = vec![
+            change(ChangeKind::Moved, Some("Item one."), Some("Item one."), "Rules"),
+            change(ChangeKind::Moved, Some("Item two."), Some("Item two."), "Rules"),
+        ];
+        let d = DocumentDiff {
+            summary: Summary { moved: 2, ..Summary::default() },
+            sections: unchanged_sections(&old),
+            changes: moves,
+        };
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Forward, &old, &new, &d);
+        assert_eq!(audit.cases(Check::MovedInPlace), 0, "{:?}", audit.found);
+        // The same report on two identical versions: nothing changed place.
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Forward, &old, &old, &d);
+        assert_eq!(audit.cases(Check::MovedInPlace), 2);
     }
 
     #[test]

@@ -84,7 +84,14 @@ pub async fn run(args: &ChangelogArgs, config: &Config) -> Result<u8> {
         },
     );
     let text = match format {
-        ChangelogFormat::Terminal => render::terminal::render(&log, config.color && to_stdout),
+        // Colour and wrapping only where a terminal shows them, never into a file.
+        ChangelogFormat::Terminal => {
+            let page = render::terminal::render(&log, config.color && to_stdout);
+            match config.width.filter(|_| to_stdout) {
+                Some(width) => crate::report::terminal::wrap(&page, width),
+                None => page,
+            }
+        }
         ChangelogFormat::Markdown => render::markdown::render(&log),
         ChangelogFormat::Html => render::html::render(&log),
         ChangelogFormat::Json => render::json::render(&log),

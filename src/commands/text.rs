@@ -48,6 +48,11 @@ pub async fn run(args: &TextArgs, config: &Config) -> Result<u8> {
         }
     }
     // Page text could hold ESC sequences: shown, never sent to the terminal.
-    output::emit(&crate::escape::control_chars(&text), None)?;
+    let mut text = crate::escape::control_chars(&text).into_owned();
+    // Plain text on a terminal wraps at words (Markdown and JSON stay as they are).
+    if let (TextFormat::Text, Some(width)) = (args.format, config.width) {
+        text = crate::report::terminal::wrap_prose(&text, width);
+    }
+    output::emit(&text, None)?;
     Ok(exit_codes::SUCCESS)
 }

@@ -173,7 +173,14 @@ const EXACT_CELLS: usize = 1 << 16;
 /// anchors along their longest increasing run; the same between anchors), with
 /// `similar`'s Patience on small stretches. Never quadratic on large ones: a large stretch
 /// without an anchor is all changed.
-fn sequence_matches(a: &[u64], b: &[u64], ao: usize, bo: usize, depth: u32, out: &mut Vec<(usize, usize)>) {
+pub(crate) fn sequence_matches(
+    a: &[u64],
+    b: &[u64],
+    ao: usize,
+    bo: usize,
+    depth: u32,
+    out: &mut Vec<(usize, usize)>,
+) {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     out.extend((0..prefix).map(|k| (ao + k, bo + k)));
     let (a, b, ao, bo) = (&a[prefix..], &b[prefix..], ao + prefix, bo + prefix);
@@ -409,6 +416,13 @@ fn best_pairs(
             return;
         }
         let s = if same_row { 2.0 } else { dice(a, b) };
+        // One shared word is no evidence that two clauses are one ("Parler Play" /
+        // "Join Parler" among a menu's labels) unless it is the whole of one of them
+        // ("Brazil 🇧🇷" / "Brazil") or they are alone at the same place.
+        let alone = positional && olds.len() == 1 && news.len() == 1;
+        if !same_row && !alone && s * (la + lb) < 3.5 && la.min(lb) > 1.5 {
+            return;
+        }
         if s >= threshold {
             let dist = if positional {
                 (i as f64 / olds.len() as f64 - j as f64 / news.len() as f64).abs()

@@ -165,6 +165,18 @@ fn build(
     let (mut ghost_old, mut ghost_new) = (vec![false; old.sections.len()], vec![false; new.sections.len()]);
     let links = drop_pseudo_headings(old, new, oc, nc, alignment, links, &mut ghost_old, &mut ghost_new);
     let (old_region, new_region) = sections::regions(alignment);
+    // The section whose text each section is part of: itself, or for a pseudo-heading
+    // (an emphasised clause) the section before it.
+    let reading = |ghost: &[bool]| {
+        let mut home: Vec<usize> = (0..ghost.len()).collect();
+        for s in 1..ghost.len() {
+            if ghost[s] {
+                home[s] = home[s - 1];
+            }
+        }
+        home
+    };
+    let (old_home, new_home) = (reading(&ghost_old), reading(&ghost_new));
     // Whether a clause of old section `os` now in new section `ns` stayed in its
     // section (a pseudo-heading's section counts as the section it is part of).
     let same_section = |os: usize, ns: usize| {
@@ -244,7 +256,7 @@ fn build(
                 let change = Change {
                     kind: ChangeKind::Removed,
                     old_section: heading(old, Some(os)),
-                    new_section: heading(new, alignment.old_to_new[os]),
+                    new_section: heading(new, alignment.old_to_new[old_home[os]]),
                     old: Some(oc[o].text.clone()),
                     new: None,
                     similarity: None,
@@ -257,7 +269,7 @@ fn build(
                 touched_new[ns] = true;
                 let change = Change {
                     kind: ChangeKind::Added,
-                    old_section: heading(old, alignment.new_to_old[ns]),
+                    old_section: heading(old, alignment.new_to_old[new_home[ns]]),
                     new_section: heading(new, Some(ns)),
                     old: None,
                     new: Some(nc[n].text.clone()),

@@ -6,8 +6,11 @@
 //! still one section. A document without headings is one untitled section, which
 //! pairs with the other's untitled section.
 
+use std::hash::{Hash, Hasher};
+
 use rustc_hash::FxHashMap;
 
+use super::clauses::sequence_matches;
 use super::segment::{key, Clause};
 use super::words::{dice, Vocabulary};
 use crate::document::Document;
@@ -58,6 +61,7 @@ pub fn align(
         bodies(old.sections.len(), old_clauses, old_hashes),
         bodies(new.sections.len(), new_clauses, new_hashes),
     );
+    pair_unchanged(&mut a, &old_paths, &new_paths, old_clauses, new_clauses, old_hashes, new_hashes);
     pair_identical(&mut a, &old_paths, &new_paths, &bodies);
     pair_identical(&mut a, &old_heads, &new_heads, &bodies);
 
@@ -202,6 +206,44 @@ pub fn align(
         }
     }
     a
+}
+
+/// Pairs the sections that are unchanged (same heading path, same clauses in the same
+/// order) along the longest run in which they keep their order (the differ's Patience
+/// diff over whole sections). A page that shows a policy twice (the upcoming version
+/// above the current one) thus pairs each section with its own copy, not with
+/// whichever copy comes first.
+fn pair_unchanged(
+    a: &mut Alignment,
+    old_paths: &[String],
+    new_paths: &[String],
+    old_clauses: &[Clause],
+    new_clauses: &[Clause],
+    old_hashes: &[u64],
+    new_hashes: &[u64],
+) {
+    let signatures = |paths: &[String], clauses: &[Clause], hashes: &[u64]| {
+        let mut hashers: Vec<rustc_hash::FxHasher> = paths
+            .iter()
+            .map(|p| {
+                let mut h = rustc_hash::FxHasher::default();
+                p.hash(&mut h);
+                h
+            })
+            .collect();
+        for (c, h) in clauses.iter().zip(hashes) {
+            h.hash(&mut hashers[c.section]);
+        }
+        hashers.into_iter().map(|h| h.finish()).collect::<Vec<u64>>()
+    };
+    let old_sig = signatures(old_paths, old_clauses, old_hashes);
+    let new_sig = signatures(new_paths, new_clauses, new_hashes);
+    let mut kept = Vec::new();
+    sequence_matches(&old_sig, &new_sig, 0, 0, 0, &mut kept);
+    for (o, n) in kept {
+        a.old_to_new[o] = Some(n);
+        a.new_to_old[n] = Some(o);
+    }
 }
 
 /// Pairs sections whose keys are equal. A key held by several sections on a side

@@ -387,6 +387,80 @@ fn shuffled_list_items_are_moves_and_only_moves() {
 }
 
 #[test]
+fn a_policy_shown_above_its_next_version_pairs_with_its_own_copy() {
+    // X's page showed the upcoming policy above the current one: dropping the upcoming
+    // copy removes it whole; the current copy is the new version, in place.
+    let current = "# Policy\n\n## Summary\n\nWe keep it short.\n\n## Collect\n\nWe collect your name.\n\n\
+## Share\n\nWe share with partners.\n\n## Contact\n\nWrite to us.\n";
+    let upcoming = "# Policy\n\nThis version takes effect in January.\n\n## Summary\n\nWe keep it short.\n\n\
+## Collect\n\nWe collect your name and your e-mail address and phone number.\n\n\
+## Share\n\nWe share with partners and affiliates worldwide today.\n\n## Contact\n\nWrite to us.\n";
+    let both = format!("{upcoming}\n{current}");
+    for (old, new) in [(both.as_str(), current), (current, both.as_str())] {
+        let r = d(old, new);
+        assert!(r.sections.iter().all(|s| s.status != SectionStatus::Moved), "{:#?}", r.sections);
+        assert_eq!(r.summary.moved, 0, "{:#?}", r.changes);
+        assert_eq!(r.summary.sections_removed + r.summary.sections_added, 5, "{:#?}", r.sections);
+        let texts: Vec<&str> =
+            r.changes.iter().map(|c| c.old.as_deref().or(c.new.as_deref()).unwrap_or("")).collect();
+        assert_eq!(
+            texts,
+            [
+                "This version takes effect in January.",
+                "We keep it short.",
+                "We collect your name and your e-mail address and phone number.",
+                "We share with partners and affiliates worldwide today.",
+                "Write to us."
+            ],
+            "{:#?}",
+            r.changes
+        );
+    }
+}
+
+#[test]
+fn a_clause_removed_under_an_emphasised_line_is_shown_in_the_section_holding_that_line() {
+    // The old version's bold line reads as a heading, the new one numbers it (a list
+    // item): emphasis is cosmetic, so the removed clause belongs to "Rights", whose text
+    // the bold line is part of, on both sides.
+    let bold = "## Rights\n\nYou have rights.\n\n**Extra rights**\n\nYou may delete your data.\n\n\
+                You may correct your data.\n";
+    let numbered = "## Rights\n\nYou have rights.\n\n1. **Extra rights**\n\nYou may correct your data.\n";
+    let r = d(bold, numbered);
+    assert_eq!(kinds(&r), [ChangeKind::Removed], "{r:#?}");
+    assert_eq!(r.changes[0].old_section.as_deref(), Some("Extra rights"));
+    assert_eq!(r.changes[0].new_section.as_deref(), Some("Rights"), "{r:#?}");
+    let back = d(numbered, bold);
+    assert_eq!(kinds(&back), [ChangeKind::Added], "{back:#?}");
+    assert_eq!(back.changes[0].old_section.as_deref(), Some("Rights"), "{back:#?}");
+}
+
+#[test]
+fn labels_sharing_one_word_are_not_rewordings_of_each_other() {
+    // A menu's labels changed: "Parler Play" is not "Join Parler" reworded, and the two
+    // directions of the diff say the same.
+    let old = "## Menu\n\n- Parler Play\n- Parler Social\n\n## Terms\n\nYou agree to these terms.\n";
+    let new = "## Menu\n\n- Join Parler\n- Parler Earn\n- Parler Ads\n- Social context\n\n\
+               ## Terms\n\nYou agree to these terms.\n";
+    let r = d(old, new);
+    assert_eq!((r.summary.removed, r.summary.added, r.summary.reworded), (2, 4, 0), "{r:#?}");
+    let back = d(new, old);
+    assert_eq!((back.summary.removed, back.summary.added, back.summary.reworded), (4, 2, 0), "{back:#?}");
+    // A label that keeps its one word is that label reworded.
+    let r = d(
+        "## Regions\n\n- Brazil 🇧🇷\n- Canada 🇨🇦\n\n## Terms\n\nYou agree.\n",
+        "## Regions\n\n- Brazil\n- Canada\n- Mexico\n\n## Terms\n\nYou agree.\n",
+    );
+    assert_eq!(kinds(&r), [ChangeKind::Reworded, ChangeKind::Reworded, ChangeKind::Added], "{r:#?}");
+    // Alone at the same place, a label with one word changed is still that label reworded.
+    let r = d(
+        "## Menu\n\n- Cookie Policy\n\n## Terms\n\nYou agree.\n",
+        "## Menu\n\n- Cookies Policy\n\n## Terms\n\nYou agree.\n",
+    );
+    assert_eq!(kinds(&r), [ChangeKind::Reworded], "{r:#?}");
+}
+
+#[test]
 fn a_clause_moved_to_another_section_with_a_qualifier_added_is_one_move() {
     // The whole old clause is in the new one, which gained a four-word qualifier: a
     // similarity below the 0.8 of a move, but the clause kept all its words.

@@ -84,11 +84,25 @@ impl Live {
         };
         let (etag, last_modified, content_type) = (header(ETAG), header(LAST_MODIFIED), header(CONTENT_TYPE));
         let final_url = resp.url().to_string();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| Error::input(url, format!("the live page was cut short: {e}")))?
-            .to_vec();
+        // Capped like the archive's answers (POLICYDIFF_MAX_BODY_MB): a page never grows
+        // without end in memory.
+        let max = self.limits.max_body;
+        let mut resp = resp;
+        let mut body = Vec::new();
+        while let Some(chunk) =
+            resp.chunk().await.map_err(|e| Error::input(url, format!("the live page was cut short: {e}")))?
+        {
+            if (body.len() + chunk.len()) as u64 > max {
+                return Err(Error::input(
+                    url,
+                    format!(
+                        "the live page is larger than {} MB (the limit, POLICYDIFF_MAX_BODY_MB)",
+                        max >> 20
+                    ),
+                ));
+            }
+            body.extend_from_slice(&chunk);
+        }
         let mut headers = BTreeMap::new();
         headers.insert(LIVE_HEADER.to_string(), "true".to_string());
         if let Some(ct) = &content_type {

@@ -139,9 +139,13 @@ impl Delivery {
                 continue;
             }
             hook::point("before-deliver");
+            // Noted before anything is sent: a check killed from here until the mark
+            // below leaves the outcome unknown, and the next delivery says so.
+            db.mark_sending(n.id)?;
+            let payload = if n.interrupted { redelivery(&n.payload) } else { n.payload.clone() };
             let result = match &n.target {
-                Target::Webhook(url) => self.post(&http, url, &n).await,
-                Target::Command(cmd) => self.run(cmd, &n),
+                Target::Webhook(url) => self.post(&http, url, &n, &payload).await,
+                Target::Command(cmd) => self.run(cmd, &payload),
             };
             hook::point("after-deliver");
             match result {
@@ -150,7 +154,7 @@ impl Delivery {
                     out.delivered += 1;
                 }
                 Err(why) => {
-                    db.mark_failed(n.id, &why)?;
+                    db.mark_failed(n.id, &why, n.interrupted)?;
                     tracing::warn!(
                         "{}: delivery to {} failed: {why}; kept for the next check",
                         n.watch,
@@ -171,8 +175,9 @@ impl Delivery {
         http: &reqwest::Client,
         url: &str,
         n: &Notification,
+        payload: &str,
     ) -> std::result::Result<(), String> {
-        let id = serde_json::from_str::<Value>(&n.payload)
+        let id = serde_json::from_str::<Value>(payload)
             .ok()
             .and_then(|v| v.get("id").and_then(Value::as_str).map(String::from))
             .unwrap_or_else(|| n.id.to_string());
@@ -183,7 +188,7 @@ impl Delivery {
                 .post(url)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .header("Idempotency-Key", &id)
-                .body(n.payload.clone())
+                .body(payload.to_string())
                 .send()
                 .await;
             let why = match sent {
@@ -212,8 +217,8 @@ impl Delivery {
 
     /// Runs `sh -c CMD` with the payload on standard input (its output goes to stderr);
     /// exit status 0 is a delivery.
-    fn run(&self, cmd: &str, n: &Notification) -> std::result::Result<(), String> {
-        let payload: Value = serde_json::from_str(&n.payload).unwrap_or(Value::Null);
+    fn run(&self, cmd: &str, text: &str) -> std::result::Result<(), String> {
+        let payload: Value = serde_json::from_str(text).unwrap_or(Value::Null);
         let field = |k: &str| payload.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
         let mut child = Command::new("sh")
             .arg("-c")
@@ -227,7 +232,7 @@ impl Delivery {
             .map_err(|e| format!("cannot run it: {e}"))?;
         if let Some(mut stdin) = child.stdin.take() {
             // A command that does not read its input is its own business.
-            let _ = stdin.write_all(n.payload.as_bytes()).and_then(|_| stdin.write_all(b"\n"));
+            let _ = stdin.write_all(text.as_bytes()).and_then(|_| stdin.write_all(b"\n"));
         }
         let start = Instant::now();
         loop {
@@ -247,6 +252,20 @@ impl Delivery {
             }
         }
     }
+}
+
+/// The payload of a notification whose earlier delivery was interrupted (the check
+/// was killed between beginning it and recording its outcome): the same `id`, with
+/// `"redelivery": true` and a `text` saying that the receiver may have had it already,
+/// so that a receiver keeping no ids (a chat channel) shows the repeat as one.
+pub fn redelivery(payload: &str) -> String {
+    let Ok(mut v) = serde_json::from_str::<Value>(payload) else { return payload.to_string() };
+    if let Some(text) = v.get("text").and_then(Value::as_str) {
+        v["text"] =
+            json!(format!("{text} (sent again: an earlier delivery was interrupted and may have arrived)"));
+    }
+    v["redelivery"] = json!(true);
+    v.to_string()
 }
 
 fn innermost(e: &reqwest::Error) -> String {

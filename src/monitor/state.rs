@@ -102,6 +102,8 @@ const MIGRATIONS: &[&str] = &[
         last_error TEXT NOT NULL,
         PRIMARY KEY (watch_id, timestamp)
     );",
+    // 3: a delivery begun and not finished (the check was killed): its outcome is unknown.
+    "ALTER TABLE notifications ADD COLUMN sending_since TEXT;",
 ];
 
 /// The schema version this build writes.
@@ -232,6 +234,9 @@ pub struct Notification {
     pub target: Target,
     pub payload: String,
     pub attempts: i64,
+    /// A delivery of it began (in an earlier check) and its outcome was never
+    /// recorded: the receiver may have it already.
+    pub interrupted: bool,
 }
 
 /// What one check of a watch found, recorded in one transaction.
@@ -609,7 +614,7 @@ impl Db {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT n.id, n.step_id, w.name, n.kind, n.target, n.payload, n.attempts
+                "SELECT n.id, n.step_id, w.name, n.kind, n.target, n.payload, n.attempts, n.sending_since IS NOT NULL
                  FROM notifications n JOIN steps s ON s.id = n.step_id JOIN watches w ON w.id = s.watch_id
                  WHERE n.delivered_at IS NULL ORDER BY n.id",
             )
@@ -625,6 +630,7 @@ impl Db {
                     target: if kind == "command" { Target::Command(target) } else { Target::Webhook(target) },
                     payload: r.get(5)?,
                     attempts: r.get(6)?,
+                    interrupted: r.get(7)?,
                 })
             })
             .map_err(|e| self.error(e))?;
@@ -636,7 +642,7 @@ impl Db {
         self.durable(true)?;
         self.conn
             .execute(
-                "UPDATE notifications SET delivered_at = ?2, attempts = attempts + 1, last_error = NULL
+                "UPDATE notifications SET delivered_at = ?2, attempts = attempts + 1, last_error = NULL, sending_since = NULL
                  WHERE id = ?1 AND delivered_at IS NULL",
                 params![id, now_rfc3339()],
             )
@@ -644,12 +650,30 @@ impl Db {
         Ok(())
     }
 
-    /// Counts a failed delivery; the notification stays pending for the next check.
-    pub fn mark_failed(&mut self, id: i64, error: &str) -> Result<()> {
+    /// Notes that a delivery begins, before anything is sent: if the check is killed
+    /// before its outcome is marked, the next check knows the receiver may have it.
+    pub fn mark_sending(&mut self, id: i64) -> Result<()> {
+        self.durable(false)?;
         self.conn
             .execute(
-                "UPDATE notifications SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1 AND delivered_at IS NULL",
-                params![id, error],
+                "UPDATE notifications SET sending_since = coalesce(sending_since, ?2) WHERE id = ?1 AND delivered_at IS NULL",
+                params![id, now_rfc3339()],
+            )
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+
+    /// Counts a failed delivery; the notification stays pending for the next check.
+    /// The receiver answered (or could not be reached): this attempt did not deliver
+    /// it, so the mark of a delivery begun is cleared, unless an earlier, interrupted
+    /// one (`interrupted`) may still have delivered it.
+    pub fn mark_failed(&mut self, id: i64, error: &str, interrupted: bool) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE notifications SET attempts = attempts + 1, last_error = ?2,
+                    sending_since = CASE WHEN ?3 THEN sending_since END
+                 WHERE id = ?1 AND delivered_at IS NULL",
+                params![id, error, interrupted],
             )
             .map_err(|e| self.error(e))?;
         Ok(())
@@ -902,10 +926,15 @@ mod tests {
         let pending = db.pending().unwrap();
         assert_eq!(pending.len(), 2);
         assert_eq!(pending[0].target, hook);
-        db.mark_failed(pending[0].id, "503").unwrap();
+        db.mark_failed(pending[0].id, "503", false).unwrap();
         db.mark_delivered(pending[1].id).unwrap();
         let left = db.pending().unwrap();
         assert_eq!((left.len(), left[0].attempts), (1, 1));
+        assert!(!left[0].interrupted, "a failure answered is not an interrupted delivery");
+        db.mark_sending(left[0].id).unwrap();
+        assert!(db.pending().unwrap()[0].interrupted, "begun, never finished: the receiver may have it");
+        db.mark_failed(left[0].id, "503", true).unwrap();
+        assert!(db.pending().unwrap()[0].interrupted, "the interrupted delivery may still have arrived");
         let status = &db.statuses().unwrap()[0];
         assert_eq!((status.pending, status.versions), (1, 2));
         assert_eq!(status.last_version.as_deref(), Some("20240201000000"));
@@ -913,6 +942,23 @@ mod tests {
         assert_eq!(db.steps(w.id).unwrap().len(), 1);
         // Removing the watch removes its state, not the store's files.
         assert!(db.remove_watch("a").unwrap());
+        assert!(db.pending().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_first_release_database_is_migrated_to_the_current_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID as i32).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let mut db = Db::open(dir.path()).unwrap();
+        let version: u32 = db.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let w = db.add_watch(&watch("a", "https://a.example/privacy")).unwrap();
+        assert!(db.capture_failures(w.id).unwrap().is_empty());
         assert!(db.pending().unwrap().is_empty());
     }
 

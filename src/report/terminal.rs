@@ -123,17 +123,49 @@ pub fn body(diff: &DocumentDiff, color: bool) -> String {
 /// The report wrapped to `width` columns: a long line continues under its text, after
 /// a hanging indent of two spaces (colour codes take no width).
 pub fn wrap(report: &str, width: usize) -> String {
+    // The hanging indent goes two columns past the line's own indentation.
+    wrap_lines(report, width, |line| leading_spaces(line) + 2)
+}
+
+/// Wraps a policy's plain text (`text` on a terminal) to `width` columns at word
+/// boundaries: a paragraph's lines start where it starts, a list item's hang past its
+/// `* ` marker.
+pub fn wrap_prose(text: &str, width: usize) -> String {
+    wrap_lines(text, width, |line| {
+        let own = leading_spaces(line);
+        own + if line[own..].starts_with("* ") { 2 } else { 0 }
+    })
+}
+
+fn wrap_lines(report: &str, width: usize, hang: impl Fn(&str) -> usize) -> String {
     let mut out = String::with_capacity(report.len() + report.len() / 16);
     for line in report.lines() {
         if textwrap::core::display_width(line) <= width {
             out.push_str(line);
         } else {
-            let options = textwrap::Options::new(width).subsequent_indent("  ");
+            let indent = " ".repeat(hang(line));
+            let options = textwrap::Options::new(width).subsequent_indent(&indent);
             out.push_str(&textwrap::wrap(line, options).join("\n"));
         }
         out.push('\n');
     }
     out
+}
+
+/// The spaces a line starts with, colour codes (`ESC [ … m`) before or among them skipped.
+fn leading_spaces(line: &str) -> usize {
+    let mut rest = line;
+    let mut spaces = 0;
+    loop {
+        if let Some(r) = rest.strip_prefix(' ') {
+            spaces += 1;
+            rest = r;
+        } else if let Some(end) = rest.strip_prefix("\x1b[").and_then(|r| r.find('m')) {
+            rest = &rest[2 + end + 1..];
+        } else {
+            return spaces;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -150,6 +182,34 @@ mod tests {
         assert!(lines.len() > 3, "{wrapped}");
         assert!(lines[2..].iter().all(|l| l.starts_with("  ") && !l.starts_with("   ")), "{wrapped}");
         assert!(lines.iter().all(|l| textwrap::core::display_width(l) <= 30), "{wrapped}");
+    }
+
+    #[test]
+    fn an_indented_line_hangs_past_its_own_indentation() {
+        let wrapped = wrap("  after  https://example.com/privacy@2015, 2015-11-04 03:06 UTC\n", 30);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert!(lines.len() > 1 && lines[1..].iter().all(|l| l.starts_with("    ")), "{wrapped}");
+        let coloured =
+            format!("  {GREEN}after{RESET}  https://example.com/privacy@2015, 2015-11-04 03:06 UTC\n");
+        let wrapped = wrap(&coloured, 30);
+        assert!(
+            wrapped.lines().skip(1).all(|l| l.starts_with("    ")),
+            "colour codes are not text: {wrapped}"
+        );
+    }
+
+    #[test]
+    fn prose_wraps_at_words_and_list_items_hang_past_their_marker() {
+        let text = "We collect the information you give us when you sign up.\n  * names, e-mail addresses and postal addresses\n";
+        let wrapped = wrap_prose(text, 24);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert_eq!(
+            lines[..3],
+            ["We collect the", "information you give us", "when you sign up."],
+            "{wrapped}"
+        );
+        assert_eq!(lines[3], "  * names, e-mail");
+        assert!(lines[4..].iter().all(|l| l.starts_with("    ") && !l.starts_with("     ")), "{wrapped}");
     }
 
     #[test]
