@@ -491,11 +491,15 @@ fn a_short_clause_inside_a_longer_one_elsewhere_is_not_a_move() {
     assert_eq!(kinds(&r), [ChangeKind::Removed, ChangeKind::Added], "{:#?}", r.changes);
 }
 
-/// The headings a report shows, one per run of changes under the same section.
+/// The headings a report shows, one per run of changes under the same section
+/// (a removed clause under its section's counterpart, as `report::change_section`).
 fn section_runs(diff: &DocumentDiff) -> Vec<Option<&str>> {
     let mut runs: Vec<Option<&str>> = Vec::new();
     for c in &diff.changes {
-        let s = crate::report::change_section(c);
+        let s = match c.kind {
+            ChangeKind::Removed if c.new_section.is_none() => c.old_section.as_deref(),
+            _ => c.new_section.as_deref(),
+        };
         if runs.last() != Some(&s) {
             runs.push(s);
         }
