@@ -8,7 +8,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::clauses::sequence_matches;
 use super::segment::{key, Clause};
@@ -183,17 +183,31 @@ pub fn align(
     }
     // A heading that keeps the other's words at the same place (right after the
     // pair of the section before it) is that section renamed, whatever its body.
+    // An unpaired heading that is a line of the other version (a plain or bold line
+    // written as a heading) takes no place: the place is looked for past it.
+    let old_lines: FxHashSet<&str> = old_clauses.iter().map(|c| c.key.as_str()).collect();
+    let new_lines: FxHashSet<&str> = new_clauses.iter().map(|c| c.key.as_str()).collect();
     for (o, old_head) in old_heads.iter().enumerate() {
         if a.old_to_new[o].is_some() {
             continue;
         }
-        let n = match o.checked_sub(1) {
+        let mut before = o.checked_sub(1);
+        while let Some(p) =
+            before.filter(|&p| a.old_to_new[p].is_none() && new_lines.contains(old_heads[p].as_str()))
+        {
+            before = p.checked_sub(1);
+        }
+        let mut n = match before {
             Some(p) => match a.old_to_new[p] {
                 Some(np) => np + 1,
                 None => continue,
             },
             None => 0,
         };
+        while n < new.sections.len() && a.new_to_old[n].is_none() && old_lines.contains(new_heads[n].as_str())
+        {
+            n += 1;
+        }
         if n >= new.sections.len() || a.new_to_old[n].is_some() {
             continue;
         }

@@ -543,3 +543,26 @@ fn a_removed_sections_clauses_read_where_it_stood() {
     let r = d(old, new);
     assert_eq!(section_runs(&r), [Some("Data"), Some("Fax"), Some("Cookies")], "{r:#?}");
 }
+
+#[test]
+fn a_bold_heading_reworded_where_its_lines_became_headings_is_renamed_and_its_text_stays() {
+    // Pinterest privacy 2024-05 → 09: the bold heading lost a word ("here") and the plain
+    // lines below it were written as headings. The bold heading is that section renamed, so
+    // its text is not reported as a removed section's text silently reading elsewhere.
+    let old = "Statement\n\n**Residents: please see our notice here.**\n\nSummary of changes\n\n\
+               We added more details about the data we collect.\n\nScope of the policy\n\n\
+               This is our global policy.\n";
+    let new =
+        "Contents\n\nStatement\n=========\n\n**Residents: please see our notice.**\n\nSummary of changes\n\
+               ==================\n\nWe added more details about the data we collect.\n\n\
+               Scope of the policy\n===================\n\nThis is our global policy.\n";
+    for (a, b) in [(old, new), (new, old)] {
+        let r = d(a, b);
+        assert_eq!((r.summary.sections_removed, r.summary.sections_added), (0, 0), "{r:#?}");
+        assert_eq!(r.summary.sections_renamed, 1, "{r:#?}");
+        let text = |c: &Change| c.old.clone().or(c.new.clone()).unwrap_or_default();
+        let kept = ["We added more details about the data we collect.", "This is our global policy."];
+        assert!(r.changes.iter().all(|c| !kept.contains(&text(c).as_str())), "{r:#?}");
+        assert_eq!(r.changes.len(), 1, "only the line `Contents` changed: {r:#?}");
+    }
+}
