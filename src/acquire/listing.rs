@@ -185,7 +185,8 @@ fn one_try(client: &Client) -> Arc<Etiquette> {
     Arc::new(Etiquette::new(limits))
 }
 
-/// Says at once that the archive is being retried: a spinner on a terminal (cleared
+/// Says at once that the archive is being retried: a spinner on a terminal, one line
+/// cut to the terminal's width (a wrapped line would not redraw in place), cleared
 /// when the retries end: the answer, or the error line naming `--offline`, follows),
 /// one plain warning line otherwise (a pipe, a log, `-q` shows neither).
 enum Retrying {
@@ -199,10 +200,12 @@ impl Retrying {
         let shown = tracing::enabled!(tracing::Level::WARN);
         if shown && std::io::stderr().is_terminal() {
             let spinner = indicatif::ProgressBar::new_spinner();
-            let style = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            let style = indicatif::ProgressStyle::with_template("{spinner} {elapsed:>3} {msg}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
             spinner.set_style(style);
-            spinner.set_message(format!("policydiff: {message}"));
+            // "⠒  4s " takes 7 columns; one more keeps the cursor off the last column.
+            let width = terminal_size::terminal_size_of(std::io::stderr()).map_or(80, |(w, _)| w.0 as usize);
+            spinner.set_message(cut_to(&format!("policydiff: {message}"), width.saturating_sub(8)));
             spinner.enable_steady_tick(std::time::Duration::from_millis(120));
             return Retrying::Spinner(spinner);
         }
@@ -215,6 +218,16 @@ impl Retrying {
             spinner.finish_and_clear();
         }
     }
+}
+
+/// `text` cut to `columns` characters, the last one an ellipsis when cut.
+fn cut_to(text: &str, columns: usize) -> String {
+    if text.chars().count() <= columns {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(columns.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
 
 /// "no complete answer from the archive after 1 tries (the archive answered 503); try
@@ -247,4 +260,18 @@ fn stored_as_listing(store: &Store, url: &str) -> Result<Option<Listing>> {
             })
             .collect(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cut_to;
+
+    #[test]
+    fn a_retrying_line_is_cut_to_the_terminal_width_with_an_ellipsis() {
+        assert_eq!(cut_to("policydiff: retrying", 40), "policydiff: retrying");
+        let cut = cut_to("policydiff: the archive cannot be reached (could not connect)", 20);
+        assert_eq!(cut.chars().count(), 20);
+        assert!(cut.ends_with('…'));
+        assert_eq!(cut_to("abc", 0), "…");
+    }
 }
