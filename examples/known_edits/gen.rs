@@ -811,24 +811,34 @@ fn split_lines(doc: &Document, si: usize, bi: usize, lines: &[String]) -> Docume
 /// Table cells that can be written as `<br>` lines: 2–6 clean sentences, in a row whose
 /// label (first cell) is unique. (section, block, cell, the sentences).
 fn br_cells(doc: &Document) -> Vec<(usize, usize, usize, Vec<String>)> {
+    let mut out = Vec::new();
+    for (si, bi, cells) in uniquely_labelled_rows(doc) {
+        for (ci, cell) in cells.iter().enumerate().skip(1) {
+            if let Some(lines) = clean_sentences(cell).filter(|l| (2..=6).contains(&l.len())) {
+                out.push((si, bi, ci, lines));
+            }
+        }
+    }
+    out
+}
+
+/// The table rows whose label (first cell, normalized) is not empty and no other row's:
+/// (section, block, cells), in document order. Such a row pairs with itself after an edit.
+fn uniquely_labelled_rows(doc: &Document) -> Vec<(usize, usize, &Vec<String>)> {
+    let label = |cells: &[String]| norm(cells.first().map(String::as_str).unwrap_or(""));
     let mut labels: HashMap<String, usize> = HashMap::new();
     for b in doc.blocks() {
         if let Block::TableRow { cells } = b {
-            *labels.entry(norm(cells.first().map(String::as_str).unwrap_or(""))).or_insert(0) += 1;
+            *labels.entry(label(cells)).or_insert(0) += 1;
         }
     }
     let mut out = Vec::new();
     for (si, section) in doc.sections.iter().enumerate() {
         for (bi, block) in section.blocks.iter().enumerate() {
             let Block::TableRow { cells } = block else { continue };
-            let label = norm(cells.first().map(String::as_str).unwrap_or(""));
-            if label.is_empty() || labels.get(&label) != Some(&1) {
-                continue;
-            }
-            for (ci, cell) in cells.iter().enumerate().skip(1) {
-                if let Some(lines) = clean_sentences(cell).filter(|l| (2..=6).contains(&l.len())) {
-                    out.push((si, bi, ci, lines));
-                }
+            let l = label(cells);
+            if !l.is_empty() && labels.get(&l) == Some(&1) {
+                out.push((si, bi, cells));
             }
         }
     }
@@ -1215,35 +1225,25 @@ fn try_edit(
             Some((vec![expect("reworded", kind, Some(old), Some(merged))], what))
         }
         "table row" => {
-            let mut labels: HashMap<String, usize> = HashMap::new();
             let mut texts: HashMap<String, usize> = HashMap::new();
             for b in doc.blocks() {
-                if let Block::TableRow { cells } = b {
-                    *labels.entry(norm(cells.first().map(String::as_str).unwrap_or(""))).or_insert(0) += 1;
+                if let Block::TableRow { .. } = b {
                     *texts.entry(norm(&b.text())).or_insert(0) += 1;
                 }
             }
             let mut options = Vec::new();
-            for (si, section) in doc.sections.iter().enumerate() {
-                for (bi, block) in section.blocks.iter().enumerate() {
-                    let Block::TableRow { cells } = block else { continue };
-                    let label = norm(cells.first().map(String::as_str).unwrap_or(""));
-                    let row = block.text();
-                    if cells.len() < 2
-                        || label.is_empty()
-                        || labels.get(&label) != Some(&1)
-                        || touched.contains(&norm(&row))
-                    {
-                        continue;
-                    }
-                    for (ci, cell) in cells.iter().enumerate().skip(1) {
-                        for changed in word_changes(cell) {
-                            let mut new_cells = cells.clone();
-                            new_cells[ci] = changed;
-                            let new_row = new_cells.join(" | ");
-                            if !texts.contains_key(&norm(&new_row)) {
-                                options.push((si, bi, row.to_string(), new_cells, new_row));
-                            }
+            for (si, bi, cells) in uniquely_labelled_rows(doc) {
+                let row = doc.sections[si].blocks[bi].text();
+                if cells.len() < 2 || touched.contains(&norm(&row)) {
+                    continue;
+                }
+                for (ci, cell) in cells.iter().enumerate().skip(1) {
+                    for changed in word_changes(cell) {
+                        let mut new_cells = cells.clone();
+                        new_cells[ci] = changed;
+                        let new_row = new_cells.join(" | ");
+                        if !texts.contains_key(&norm(&new_row)) {
+                            options.push((si, bi, row.to_string(), new_cells, new_row));
                         }
                     }
                 }
