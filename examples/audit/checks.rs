@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 
 use policydiff::diff::segment::{clauses, key, Clause};
-use policydiff::diff::{Change, ChangeKind, DocumentDiff, WordOpKind};
+use policydiff::diff::{Change, ChangeKind, DocumentDiff, Summary, WordOpKind};
 use policydiff::document::Document;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -23,13 +23,8 @@ pub enum Direction {
 pub struct Counts {
     pub pairs: usize,
     pub unchanged_pairs: usize,
-    pub added: usize,
-    pub removed: usize,
-    pub reworded: usize,
-    pub moved: usize,
-    pub sections_added: usize,
-    pub sections_removed: usize,
-    pub sections_renamed: usize,
+    /// The reports' summaries, added up.
+    pub changes: Summary,
 }
 
 /// The checks, in the order of the table.
@@ -175,13 +170,14 @@ impl Audit {
         };
         counts.pairs += 1;
         counts.unchanged_pairs += usize::from(d.is_empty());
-        counts.added += d.summary.added;
-        counts.removed += d.summary.removed;
-        counts.reworded += d.summary.reworded;
-        counts.moved += d.summary.moved;
-        counts.sections_added += d.summary.sections_added;
-        counts.sections_removed += d.summary.sections_removed;
-        counts.sections_renamed += d.summary.sections_renamed;
+        let (total, s) = (&mut counts.changes, &d.summary);
+        total.added += s.added;
+        total.removed += s.removed;
+        total.reworded += s.reworded;
+        total.moved += s.moved;
+        total.sections_added += s.sections_added;
+        total.sections_removed += s.sections_removed;
+        total.sections_renamed += s.sections_renamed;
 
         let (oc, nc) = (clauses(old), clauses(new));
         // Clauses some change names (on either side): the others stayed where they were.
@@ -385,13 +381,13 @@ impl Audit {
         let rows: [(&str, usize, usize); 9] = [
             ("pairs", f.pairs, b.pairs),
             ("pairs reported unchanged", f.unchanged_pairs, b.unchanged_pairs),
-            ("clauses added", f.added, b.added),
-            ("clauses removed", f.removed, b.removed),
-            ("clauses reworded", f.reworded, b.reworded),
-            ("clauses moved", f.moved, b.moved),
-            ("sections added", f.sections_added, b.sections_added),
-            ("sections removed", f.sections_removed, b.sections_removed),
-            ("sections renamed", f.sections_renamed, b.sections_renamed),
+            ("clauses added", f.changes.added, b.changes.added),
+            ("clauses removed", f.changes.removed, b.changes.removed),
+            ("clauses reworded", f.changes.reworded, b.changes.reworded),
+            ("clauses moved", f.changes.moved, b.changes.moved),
+            ("sections added", f.changes.sections_added, b.changes.sections_added),
+            ("sections removed", f.changes.sections_removed, b.changes.sections_removed),
+            ("sections renamed", f.changes.sections_renamed, b.changes.sections_renamed),
         ];
         for (name, x, y) in rows {
             let _ = writeln!(out, "| {name} | {x} | {y} |");
@@ -634,7 +630,7 @@ fn around(s: &str, at: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use policydiff::diff::{SectionChange, SectionStatus, Summary, WordOp};
+    use policydiff::diff::{SectionChange, SectionStatus, WordOp};
     use policydiff::normalize::normalize_markdown;
 
     fn change(kind: ChangeKind, old: Option<&str>, new: Option<&str>, section: &str) -> Change {
@@ -684,11 +680,7 @@ mod tests {
             op(WordOpKind::Equal, "or use data."),
         ]);
         c.similarity = Some(1.0);
-        let d = DocumentDiff {
-            summary: Summary { reworded: 1, ..Summary::default() },
-            sections: unchanged_sections(&doc),
-            changes: vec![c],
-        };
+        let d = DocumentDiff::from_parts(unchanged_sections(&doc), vec![c]);
         let mut audit = Audit::default();
         audit.pair("p", Direction::Forward, &doc, &doc, &d);
         assert_eq!(audit.cases(Check::Cosmetic), 1);
@@ -711,11 +703,7 @@ mod tests {
             op(WordOpKind::Equal, "."),
         ]);
         c.similarity = Some(0.8);
-        let d = DocumentDiff {
-            summary: Summary { reworded: 1, ..Summary::default() },
-            sections: unchanged_sections(&doc),
-            changes: vec![c],
-        };
+        let d = DocumentDiff::from_parts(unchanged_sections(&doc), vec![c]);
         let mut audit = Audit::default();
         audit.pair("p", Direction::Forward, &doc, &doc, &d);
         assert_eq!(audit.cases(Check::Rebuild), 1);
@@ -727,16 +715,14 @@ mod tests {
         let old = normalize_markdown(DOC);
         let new =
             normalize_markdown("## Cookies\n\nWe use cookies.\n\n## Children\n\nNo data of children.\n");
-        let silent =
-            DocumentDiff { summary: Summary::default(), sections: unchanged_sections(&old), changes: vec![] };
+        let silent = DocumentDiff::from_parts(unchanged_sections(&old), vec![]);
         let mut audit = Audit::default();
         audit.pair("p", Direction::Forward, &old, &new, &silent);
         assert_eq!((audit.cases(Check::Lost), audit.cases(Check::Unreported)), (1, 0));
-        let reported = DocumentDiff {
-            summary: Summary { removed: 1, ..Summary::default() },
-            sections: unchanged_sections(&old),
-            changes: vec![change(ChangeKind::Removed, Some("We may share data."), None, "Cookies")],
-        };
+        let reported = DocumentDiff::from_parts(
+            unchanged_sections(&old),
+            vec![change(ChangeKind::Removed, Some("We may share data."), None, "Cookies")],
+        );
         let mut audit = Audit::default();
         audit.pair("p", Direction::Forward, &old, &new, &reported);
         assert!(audit.clean(), "{:?}", audit.found);
@@ -750,11 +736,7 @@ mod tests {
         let mut sections = unchanged_sections(&old);
         sections[1].status = SectionStatus::Removed;
         (sections[1].new_heading, sections[1].new_path) = (None, None);
-        let silent = DocumentDiff {
-            summary: Summary { sections_removed: 1, ..Summary::default() },
-            sections,
-            changes: vec![],
-        };
+        let silent = DocumentDiff::from_parts(sections, vec![]);
         let mut audit = Audit::default();
         audit.pair("p", Direction::Forward, &old, &new, &silent);
         assert_eq!((audit.cases(Check::Lost), audit.cases(Check::Unreported)), (0, 1));
@@ -767,11 +749,7 @@ mod tests {
             normalize_markdown("## Cookies\n\nWe use cookies.\n\n## Children\n\nNo data of children.\n");
         let mut c = change(ChangeKind::Removed, Some("We may share data."), None, "Children");
         c.new_section = Some("Children".into());
-        let d = DocumentDiff {
-            summary: Summary { removed: 1, ..Summary::default() },
-            sections: unchanged_sections(&old),
-            changes: vec![c],
-        };
+        let d = DocumentDiff::from_parts(unchanged_sections(&old), vec![c]);
         let mut audit = Audit::default();
         audit.pair("p", Direction::Forward, &old, &new, &d);
         assert_eq!(audit.cases(Check::RemovedOldSection), 1);
@@ -782,11 +760,7 @@ mod tests {
     fn a_move_within_its_section_without_change_is_flagged() {
         let doc = normalize_markdown(DOC);
         let c = change(ChangeKind::Moved, Some("We use cookies."), Some("We use cookies."), "Cookies");
-        let d = DocumentDiff {
-            summary: Summary { moved: 1, ..Summary::default() },
-            sections: unchanged_sections(&doc),
-            changes: vec![c],
-        };
+        let d = DocumentDiff::from_parts(unchanged_sections(&doc), vec![c]);
         let mut audit = Audit::default();
         audit.pair("p", Direction::Forward, &doc, &doc, &d);
         assert_eq!(audit.cases(Check::MovedInPlace), 1);
@@ -802,11 +776,7 @@ mod tests {
             change(ChangeKind::Moved, Some("Item one."), Some("Item one."), "Rules"),
             change(ChangeKind::Moved, Some("Item two."), Some("Item two."), "Rules"),
         ];
-        let d = DocumentDiff {
-            summary: Summary { moved: 2, ..Summary::default() },
-            sections: unchanged_sections(&old),
-            changes: moves,
-        };
+        let d = DocumentDiff::from_parts(unchanged_sections(&old), moves);
         let mut audit = Audit::default();
         audit.pair("p", Direction::Forward, &old, &new, &d);
         assert_eq!(audit.cases(Check::MovedInPlace), 0, "{:?}", audit.found);
@@ -851,6 +821,6 @@ mod tests {
         audit.pair("p", Direction::Backward, &new, &old, &b);
         audit.mirror("p", &f, &b);
         assert!(audit.clean(), "{:?}", audit.found);
-        assert_eq!((audit.forward.reworded, audit.backward.reworded), (1, 1));
+        assert_eq!((audit.forward.changes.reworded, audit.backward.changes.reworded), (1, 1));
     }
 }

@@ -107,6 +107,28 @@ pub struct Change {
 }
 
 impl DocumentDiff {
+    /// The report of `changes` over `sections`, its summary counted from them.
+    pub fn from_parts(sections: Vec<SectionChange>, changes: Vec<Change>) -> DocumentDiff {
+        let mut summary = Summary::default();
+        for c in &changes {
+            match c.kind {
+                ChangeKind::Added => summary.added += 1,
+                ChangeKind::Removed => summary.removed += 1,
+                ChangeKind::Reworded => summary.reworded += 1,
+                ChangeKind::Moved => summary.moved += 1,
+            }
+        }
+        for s in &sections {
+            match s.status {
+                SectionStatus::Added => summary.sections_added += 1,
+                SectionStatus::Removed => summary.sections_removed += 1,
+                SectionStatus::Renamed => summary.sections_renamed += 1,
+                _ => {}
+            }
+        }
+        DocumentDiff { summary, sections, changes }
+    }
+
     /// True when nothing at all changed (no clause, no section heading or order).
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty() && self.sections.iter().all(|s| s.status == SectionStatus::Unchanged)
@@ -286,24 +308,7 @@ fn build(
     let changes: Vec<Change> = changes.into_iter().map(|(_, c)| c).collect();
 
     let sections = section_changes(old, new, alignment, &touched_old, &touched_new, &ghost_old, &ghost_new);
-    let mut summary = Summary::default();
-    for c in &changes {
-        match c.kind {
-            ChangeKind::Added => summary.added += 1,
-            ChangeKind::Removed => summary.removed += 1,
-            ChangeKind::Reworded => summary.reworded += 1,
-            ChangeKind::Moved => summary.moved += 1,
-        }
-    }
-    for s in &sections {
-        match s.status {
-            SectionStatus::Added => summary.sections_added += 1,
-            SectionStatus::Removed => summary.sections_removed += 1,
-            SectionStatus::Renamed => summary.sections_renamed += 1,
-            _ => {}
-        }
-    }
-    DocumentDiff { summary, sections, changes }
+    DocumentDiff::from_parts(sections, changes)
 }
 
 /// Where each old clause would read in the new version if it were removed: a new
