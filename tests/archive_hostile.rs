@@ -196,7 +196,7 @@ fn a_stored_capture_whose_bytes_were_damaged_is_fetched_again_and_repaired() {
 fn a_huge_retry_after_fails_at_once_and_holds_no_other_archive() {
     let limited = archive(|nth| {
         if nth == 0 {
-            Act::status(429).header("Retry-After", "1000000000")
+            Act::from(Reply::status(429).with_header("Retry-After", "1000000000"))
         } else {
             Act::capture(page(1))
         }
@@ -253,7 +253,7 @@ fn a_five_kilobyte_url_from_the_archive_leaves_a_short_error_line() {
     assert!(away.len() > 4900);
     for (original, capture) in [
         (listed.clone(), Act::Answer { status: 404, headers: vec![], body: b"not archived".to_vec() }),
-        (URL.to_string(), Act::status(302).header("Location", &away)),
+        (URL.to_string(), Act::from(Reply::status(302).with_header("Location", &away))),
     ] {
         let a = Hostile::start(move |target, _| {
             if target.starts_with("/cdx/") {
@@ -290,7 +290,7 @@ fn escape_sequences_in_cdx_fields_never_reach_the_terminal_raw() {
         if target.starts_with("/cdx/") {
             cdx(&[(TS, "https://example.com/privacy\u{1b}]0;pwned\u{7}\u{1b}[2J")])
         } else {
-            Act::status(404)
+            Act::from(Reply::status(404))
         }
     });
     let store = tempfile::tempdir().unwrap();

@@ -33,18 +33,15 @@ impl Act {
             body: body.into(),
         }
     }
+}
 
-    pub fn status(status: u16) -> Act {
-        Act::Answer { status, headers: vec![], body: Vec::new() }
-    }
-
-    pub fn header(self, name: &str, value: &str) -> Act {
-        match self {
-            Act::Answer { status, mut headers, body } => {
-                headers.push((name.into(), value.into()));
-                Act::Answer { status, headers, body }
-            }
-            other => other,
+/// A complete answer of the well-behaved stand-in (`Reply::status(302).with_header(…)`),
+/// played by the hostile one.
+impl From<super::Reply> for Act {
+    fn from(reply: super::Reply) -> Act {
+        match reply {
+            super::Reply::Answer { status, headers, body } => Act::Answer { status, headers, body },
+            other => panic!("the hostile archive plays complete answers only, not {other:?}"),
         }
     }
 }
@@ -136,12 +133,7 @@ fn read_target(stream: &TcpStream) -> Option<String> {
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
     }
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-            break;
-        }
-    }
+    super::read_headers(&mut reader);
     line.split_whitespace().nth(1).map(String::from)
 }
 

@@ -137,16 +137,7 @@ fn serve(
     let mut parts = line.split_whitespace();
     let method = parts.next().unwrap_or_default().to_string();
     let target = parts.next().unwrap_or_default().to_string();
-    let mut headers = HashMap::new();
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-        }
-    }
+    let headers = read_headers(&mut reader);
     let (path, query) = match target.split_once('?') {
         Some((p, q)) if !p.starts_with("/web/") => (p.to_string(), parse_query(q)),
         _ => (target.clone(), Vec::new()),
@@ -161,6 +152,21 @@ fn serve(
     log.lock().unwrap().push(request.clone());
     let reply = handler(&request);
     write_reply(stream, reply);
+}
+
+/// The header lines of a request, up to the blank line, by lower-case name.
+pub fn read_headers(reader: &mut impl BufRead) -> HashMap<String, String> {
+    let mut headers = HashMap::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+        }
+    }
+    headers
 }
 
 fn write_reply(mut stream: TcpStream, reply: Reply) {

@@ -57,16 +57,7 @@ impl Receiver {
                         return;
                     }
                     let path = line.split_whitespace().nth(1).unwrap_or_default().to_string();
-                    let mut headers = HashMap::new();
-                    loop {
-                        let mut h = String::new();
-                        if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                            break;
-                        }
-                        if let Some((k, v)) = h.split_once(':') {
-                            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-                        }
-                    }
+                    let headers = super::read_headers(&mut reader);
                     let len: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
                     let mut body = vec![0; len];
                     if reader.read_exact(&mut body).is_err() {
