@@ -58,7 +58,8 @@ fn json_follows_the_schema() {
     assert_eq!(
         v["summary"],
         serde_json::json!({"added": 1, "removed": 0, "reworded": 1, "moved": 0,
-            "sections_added": 0, "sections_removed": 0, "sections_renamed": 1})
+            "sections_added": 0, "sections_removed": 0, "sections_renamed": 1,
+            "sections_split": 0, "sections_merged": 0})
     );
     let renamed = v["sections"].as_array().unwrap().iter().find(|s| s["status"] == "renamed").unwrap();
     assert_eq!(renamed["old_heading"], "Cookies");

@@ -56,6 +56,8 @@ pub struct Summary {
     pub sections_added: usize,
     pub sections_removed: usize,
     pub sections_renamed: usize,
+    pub sections_split: usize,
+    pub sections_merged: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -67,9 +69,17 @@ pub enum SectionStatus {
     Removed,
     Renamed,
     Moved,
+    /// A new section cut out of an old one: a heading was inserted above text that
+    /// stayed in place. `old_*` name the section the text was in, `new_*` this one.
+    Split,
+    /// An old section whose heading was deleted: its text stayed in place and now
+    /// reads under the section before it. `old_*` name this one, `new_*` the
+    /// section it is now part of. The mirror of [`SectionStatus::Split`].
+    Merged,
 }
 
-/// One section and what became of it.
+/// One section and what became of it. For a split or merged section, the old and
+/// new headings name the section the text was in and the one it is in now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SectionChange {
     pub status: SectionStatus,
@@ -123,6 +133,8 @@ impl DocumentDiff {
                 SectionStatus::Added => summary.sections_added += 1,
                 SectionStatus::Removed => summary.sections_removed += 1,
                 SectionStatus::Renamed => summary.sections_renamed += 1,
+                SectionStatus::Split => summary.sections_split += 1,
+                SectionStatus::Merged => summary.sections_merged += 1,
                 _ => {}
             }
         }

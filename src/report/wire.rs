@@ -80,6 +80,11 @@ pub struct Summary {
     pub sections_added: usize,
     pub sections_removed: usize,
     pub sections_renamed: usize,
+    /// Added after the first releases: absent in reports written before.
+    #[serde(default)]
+    pub sections_split: usize,
+    #[serde(default)]
+    pub sections_merged: usize,
 }
 
 impl From<&diff::Summary> for Summary {
@@ -92,12 +97,15 @@ impl From<&diff::Summary> for Summary {
             sections_added: s.sections_added,
             sections_removed: s.sections_removed,
             sections_renamed: s.sections_renamed,
+            sections_split: s.sections_split,
+            sections_merged: s.sections_merged,
         }
     }
 }
 
 /// A section and what became of it; `status` is `unchanged`, `changed`, `added`,
-/// `removed`, `renamed` or `moved`.
+/// `removed`, `renamed`, `moved`, `split` or `merged` (for these two, `old_*` and
+/// `new_*` name the section the text was in and the one it is in now).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
     pub status: String,
@@ -116,6 +124,8 @@ impl From<&diff::SectionChange> for Section {
             SectionStatus::Removed => "removed",
             SectionStatus::Renamed => "renamed",
             SectionStatus::Moved => "moved",
+            SectionStatus::Split => "split",
+            SectionStatus::Merged => "merged",
         };
         Section {
             status: status.to_string(),
