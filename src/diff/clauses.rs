@@ -511,3 +511,59 @@ fn best_pairs(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the exact diff keeps of a small stretch: the common ends, and the
+    /// Patience diff of the rest.
+    fn exact(a: &[u64], b: &[u64]) -> Vec<(usize, usize)> {
+        let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let suffix =
+            a[prefix..].iter().rev().zip(b[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
+        let mut out: Vec<(usize, usize)> = (0..prefix).map(|k| (k, k)).collect();
+        let (ma, mb) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+        for op in capture_diff_slices(Algorithm::Patience, ma, mb) {
+            if let DiffOp::Equal { old_index, new_index, len } = op {
+                out.extend((0..len).map(|k| (prefix + old_index + k, prefix + new_index + k)));
+            }
+        }
+        out.extend((0..suffix).map(|k| (a.len() - suffix + k, b.len() - suffix + k)));
+        out
+    }
+
+    proptest! {
+        // Two small alphabets, drawn from apart or together: stretches that share
+        // no clause (skipped without the exact diff) and stretches that do.
+        #[test]
+        fn a_small_stretch_keeps_what_the_exact_diff_keeps(
+            a in prop::collection::vec(0u64..12, 0..60),
+            b in prop::collection::vec(0u64..12, 0..60),
+            shift in prop::sample::select(vec![0u64, 6, 12]),
+        ) {
+            let b: Vec<u64> = b.iter().map(|x| x + shift).collect();
+            let mut kept = Vec::new();
+            sequence_matches(&a, &b, 0, 0, 0, &mut kept);
+            prop_assert_eq!(kept, exact(&a, &b));
+        }
+    }
+
+    #[test]
+    fn a_large_stretch_without_an_anchor_is_all_changed_and_its_ends_kept() {
+        // 300 × 300 cells is above EXACT_CELLS: anchors are looked for, and none is found.
+        let a: Vec<u64> = (0..302).collect();
+        let mut b: Vec<u64> = (1000..1302).collect();
+        (b[0], b[301]) = (0, 301);
+        let mut kept = Vec::new();
+        sequence_matches(&a, &b, 0, 0, 0, &mut kept);
+        assert_eq!(kept, [(0, 0), (301, 301)]);
+        // Reversed, every clause is an anchor candidate and the longest run in order
+        // is one clause; the stretches between share nothing.
+        let reversed: Vec<u64> = a.iter().rev().copied().collect();
+        let mut kept = Vec::new();
+        sequence_matches(&a, &reversed, 0, 0, 0, &mut kept);
+        assert_eq!(kept.len(), 1, "{kept:?}");
+    }
+}
