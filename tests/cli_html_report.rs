@@ -64,10 +64,7 @@ fn html_report_collapses_a_long_section_list() {
     let (_d, a, b) =
         files("## Intro\n\nThese are the terms.\n", &format!("## Intro\n\nThese are the terms.\n\n{new}"));
     let html = report(&["diff", &a, &b]);
-    assert!(
-        html.contains("<details><summary>12 sections added, removed, renamed or moved</summary>"),
-        "{html}"
-    );
+    assert!(html.contains("<details><summary>12 sections added</summary>"), "{html}");
     let (_d, a, b) = files(
         "## Intro\n\nThese are the terms.\n",
         "## Intro\n\nThese are the terms.\n\n## Part\n\nOne more clause here.\n",

@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use crate::diff::{segment, ChangeKind, DocumentDiff, SectionStatus, WordOp, WordOpKind};
+use crate::diff::{segment, ChangeKind, DocumentDiff, WordOp, WordOpKind};
 use crate::document::Document;
 use crate::provenance::SourceInfo;
 
@@ -226,34 +226,40 @@ pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo, context: 
     out
 }
 
+/// What a collapsed section list holds: "12 sections: 9 added, 2 removed, 1 split", or
+/// "12 sections added" when they are all of one kind.
+fn section_counts(entries: &[(&str, String)]) -> String {
+    let kinds: Vec<String> = ["Added", "Removed", "Renamed", "Moved", "Split", "Merged"]
+        .iter()
+        .map(|kind| (kind, entries.iter().filter(|(label, _)| label == kind).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(kind, n)| format!("{n} {}", kind.to_lowercase()))
+        .collect();
+    match kinds.as_slice() {
+        [one] => one.replacen(' ', " sections ", 1),
+        _ => format!("{} sections: {}", entries.len(), kinds.join(", ")),
+    }
+}
+
 /// The section changes and each changed clause under its section's heading, as an
 /// HTML fragment with headings at `level` (`<h2>` in the page); with `context`, the
 /// unchanged clause before and after each run of changes, each shown once.
 pub fn body(diff: &DocumentDiff, level: usize, context: Option<&Context>) -> String {
     let lvl = level.clamp(1, 6);
     let mut out = String::new();
-    let name = |h: &Option<String>| format!("“{}”", escape(h.as_deref().unwrap_or("(untitled)")));
-    let notable: Vec<_> = super::notable_sections(diff).collect();
-    let collapsed = notable.len() > LONG_SECTION_LIST;
-    if !notable.is_empty() {
+    let heading = |h: Option<&str>| format!("“{}”", escape(h.unwrap_or("(untitled)")));
+    let name = |h: &Option<String>| heading(h.as_deref());
+    let entries: Vec<_> =
+        super::notable_sections(diff).filter_map(|s| super::section_entry(s, heading)).collect();
+    let collapsed = entries.len() > LONG_SECTION_LIST;
+    if !entries.is_empty() {
         out.push_str(&format!("<h{lvl}>Sections</h{lvl}>\n"));
         if collapsed {
-            out.push_str(&format!(
-                "<details><summary>{} sections added, removed, renamed or moved</summary>\n",
-                notable.len()
-            ));
+            out.push_str(&format!("<details><summary>{}</summary>\n", section_counts(&entries)));
         }
         out.push_str("<ul>\n");
-        for s in notable {
-            let line = match s.status {
-                SectionStatus::Renamed => {
-                    format!("Renamed: {} → {}", name(&s.old_heading), name(&s.new_heading))
-                }
-                SectionStatus::Added => format!("Added: {}", name(&s.new_heading)),
-                SectionStatus::Removed => format!("Removed: {}", name(&s.old_heading)),
-                _ => format!("Moved: {}", name(&s.new_heading)),
-            };
-            out.push_str(&format!("<li>{line}</li>\n"));
+        for (label, what) in &entries {
+            out.push_str(&format!("<li>{label}: {what}</li>\n"));
         }
         out.push_str("</ul>\n");
         if collapsed {
