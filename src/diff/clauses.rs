@@ -13,7 +13,7 @@
 
 use std::collections::VecDeque;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use super::sections::{longest_increasing, regions, Alignment};
@@ -188,9 +188,14 @@ pub(crate) fn sequence_matches(
     let (ma, mb) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
     if !ma.is_empty() && !mb.is_empty() {
         if ma.len() * mb.len() <= EXACT_CELLS {
-            for op in capture_diff_slices(Algorithm::Patience, ma, mb) {
-                if let DiffOp::Equal { old_index, new_index, len } = op {
-                    out.extend((0..len).map(|k| (ao + old_index + k, bo + new_index + k)));
+            // A stretch without a clause common to both sides keeps nothing (between
+            // the anchors of a shuffle, every stretch is one): the exact diff would
+            // take up to (a + b)² steps to find that out.
+            if share_a_clause(ma, mb) {
+                for op in capture_diff_slices(Algorithm::Patience, ma, mb) {
+                    if let DiffOp::Equal { old_index, new_index, len } = op {
+                        out.extend((0..len).map(|k| (ao + old_index + k, bo + new_index + k)));
+                    }
                 }
             }
         } else if depth < 16 {
@@ -210,19 +215,30 @@ pub(crate) fn sequence_matches(
             let mut unique: Vec<(usize, usize)> =
                 seen.values().filter(|e| e.0 == 1 && e.1 == 1).map(|e| (e.2, e.3)).collect();
             unique.sort_unstable();
-            let anchors = longest_increasing(&unique);
-            let (mut i, mut j) = (0, 0);
-            for (ai, aj) in anchors.into_iter().chain([(ma.len(), mb.len())]) {
-                sequence_matches(&ma[i..ai], &mb[j..aj], ao + i, bo + j, depth + 1, out);
-                if ai < ma.len() {
-                    out.push((ao + ai, bo + aj));
+            // Without an anchor the stretch is all changed (a level down would only
+            // meet the same stretch again).
+            if !unique.is_empty() {
+                let anchors = longest_increasing(&unique);
+                let (mut i, mut j) = (0, 0);
+                for (ai, aj) in anchors.into_iter().chain([(ma.len(), mb.len())]) {
+                    sequence_matches(&ma[i..ai], &mb[j..aj], ao + i, bo + j, depth + 1, out);
+                    if ai < ma.len() {
+                        out.push((ao + ai, bo + aj));
+                    }
+                    (i, j) = (ai + 1, aj + 1);
                 }
-                (i, j) = (ai + 1, aj + 1);
             }
         }
     }
     let (sa, sb) = (ao + ma.len(), bo + mb.len());
     out.extend((0..suffix).map(|k| (sa + k, sb + k)));
+}
+
+/// Whether some clause of `a` is also in `b`.
+fn share_a_clause(a: &[u64], b: &[u64]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let short: FxHashSet<u64> = short.iter().copied().collect();
+    long.iter().any(|h| short.contains(h))
 }
 
 /// Pairs the clauses left over with the same key on both sides, anywhere, the
@@ -494,4 +510,60 @@ fn best_pairs(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the exact diff keeps of a small stretch: the common ends, and the
+    /// Patience diff of the rest.
+    fn exact(a: &[u64], b: &[u64]) -> Vec<(usize, usize)> {
+        let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let suffix =
+            a[prefix..].iter().rev().zip(b[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
+        let mut out: Vec<(usize, usize)> = (0..prefix).map(|k| (k, k)).collect();
+        let (ma, mb) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+        for op in capture_diff_slices(Algorithm::Patience, ma, mb) {
+            if let DiffOp::Equal { old_index, new_index, len } = op {
+                out.extend((0..len).map(|k| (prefix + old_index + k, prefix + new_index + k)));
+            }
+        }
+        out.extend((0..suffix).map(|k| (a.len() - suffix + k, b.len() - suffix + k)));
+        out
+    }
+
+    proptest! {
+        // Two small alphabets, drawn from apart or together: stretches that share
+        // no clause (skipped without the exact diff) and stretches that do.
+        #[test]
+        fn a_small_stretch_keeps_what_the_exact_diff_keeps(
+            a in prop::collection::vec(0u64..12, 0..60),
+            b in prop::collection::vec(0u64..12, 0..60),
+            shift in prop::sample::select(vec![0u64, 6, 12]),
+        ) {
+            let b: Vec<u64> = b.iter().map(|x| x + shift).collect();
+            let mut kept = Vec::new();
+            sequence_matches(&a, &b, 0, 0, 0, &mut kept);
+            prop_assert_eq!(kept, exact(&a, &b));
+        }
+    }
+
+    #[test]
+    fn a_large_stretch_without_an_anchor_is_all_changed_and_its_ends_kept() {
+        // 300 × 300 cells is above EXACT_CELLS: anchors are looked for, and none is found.
+        let a: Vec<u64> = (0..302).collect();
+        let mut b: Vec<u64> = (1000..1302).collect();
+        (b[0], b[301]) = (0, 301);
+        let mut kept = Vec::new();
+        sequence_matches(&a, &b, 0, 0, 0, &mut kept);
+        assert_eq!(kept, [(0, 0), (301, 301)]);
+        // Reversed, every clause is an anchor candidate and the longest run in order
+        // is one clause; the stretches between share nothing.
+        let reversed: Vec<u64> = a.iter().rev().copied().collect();
+        let mut kept = Vec::new();
+        sequence_matches(&a, &reversed, 0, 0, 0, &mut kept);
+        assert_eq!(kept.len(), 1, "{kept:?}");
+    }
 }
