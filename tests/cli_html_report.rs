@@ -166,6 +166,20 @@ fn html_report_marks_a_gap_between_context_clauses_that_are_not_neighbours() {
 }
 
 #[test]
+fn html_report_shows_the_clause_after_a_replaced_block_once_after_the_new_lines() {
+    // NAKIVO's address, 2015 → 2017: the old lines removed and the new ones added at the
+    // same place, at the start of their section; the clause after both follows the new
+    // lines, not the removed ones (where it would read as standing between the two).
+    let (_d, a, b) = files(
+        "## Headquarters\n\n1999 S. Bascom Avenue\n\nCampbell, California, USA\n\n95008\n\nWe answer letters.\n",
+        "## Headquarters\n\n4894 Sparks Blvd.\n\nSparks, NV USA\n\n89436-8202\n\nWe answer letters.\n",
+    );
+    let got: Vec<String> =
+        items(&report(&["diff", &a, &b]), "Headquarters").into_iter().map(|(c, _)| c).collect();
+    assert_eq!(got, ["removed", "removed", "removed", "added", "added", "added", "context"]);
+}
+
+#[test]
 fn html_report_shortens_a_long_context_clause_to_the_words_next_to_the_change() {
     let long: String = (0..80).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
     let (_d, a, b) = files(

@@ -9,7 +9,8 @@
 //! A pair must share real content: besides the bag-of-words similarity, the
 //! word diff must keep at least [`MIN_SHOWN`] of the words in order.
 //! Pairing never compares every clause with every other on large inputs: a
-//! rare-word index proposes the candidates.
+//! rare-word index proposes the candidates, from each side (so that diffing the
+//! other way finds the same pairs).
 
 use std::collections::VecDeque;
 
@@ -403,8 +404,8 @@ fn pair_moves(
 
 /// Greedy one-to-one pairing by bag similarity ≥ `threshold(old, new)`, best first (ties to
 /// the pair closest in relative position). Returns (old pos, new pos, score).
-fn best_pairs(
-    c: &Clauses<'_>,
+fn best_pairs<'a>(
+    c: &Clauses<'a>,
     olds: &[usize],
     news: &[usize],
     threshold: &dyn Fn(usize, usize) -> f64,
@@ -413,6 +414,15 @@ fn best_pairs(
     if olds.is_empty() || news.is_empty() {
         return Vec::new();
     }
+    // Table row labels, read once per clause (not once per candidate pair).
+    let labels = |idx: &[usize], keys: &[&'a str]| -> Vec<Option<(&'a str, usize)>> {
+        if positional {
+            idx.iter().map(|&k| row_label(keys[k])).collect()
+        } else {
+            Vec::new()
+        }
+    };
+    let (old_labels, new_labels) = (labels(olds, &c.old_keys), labels(news, &c.new_keys));
     let mut scored: Vec<(f64, f64, usize, usize)> = Vec::new();
     let mut consider = |i: usize, j: usize| {
         let (o, n) = (olds[i], news[j]);
@@ -421,10 +431,7 @@ fn best_pairs(
         }
         let (a, b) = (&c.old_bags[o], &c.new_bags[n]);
         // Table rows with the same label are the same row, whatever their figures.
-        let same_row = positional && {
-            let label = row_label(c.old_keys[o]);
-            label.is_some() && label == row_label(c.new_keys[n])
-        };
+        let same_row = positional && old_labels[i].is_some() && old_labels[i] == new_labels[j];
         // Dice can't reach the threshold when the sizes differ too much.
         let (la, lb) = (a.len() as f64, b.len() as f64);
         let threshold = threshold(o, n);
@@ -455,44 +462,17 @@ fn best_pairs(
             }
         }
     } else {
-        // Candidates share a word that few of the new clauses hold (or, within a
-        // stretch, sit at about the same place).
-        let mut postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-        for (j, &n) in news.iter().enumerate() {
-            let bag = &c.new_bags[n];
-            for (k, &w) in bag.iter().enumerate() {
-                if k == 0 || bag[k - 1] != w {
-                    postings.entry(w).or_default().push(j as u32);
-                }
-            }
-        }
-        let limit = 64;
-        let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
-        for (i, &o) in olds.iter().enumerate() {
-            counts.clear();
-            let bag = &c.old_bags[o];
-            for (k, &w) in bag.iter().enumerate() {
-                if k > 0 && bag[k - 1] == w {
-                    continue;
-                }
-                if let Some(p) = postings.get(&w).filter(|p| p.len() <= limit) {
-                    for &j in p {
-                        *counts.entry(j).or_default() += 1;
-                    }
-                }
-            }
-            if positional {
-                // The clauses at about the same place in the stretch.
-                let at = i * news.len() / olds.len();
-                for j in at.saturating_sub(2)..(at + 3).min(news.len()) {
-                    *counts.entry(j as u32).or_default() += 1;
-                }
-            }
-            let mut cands: Vec<(u32, u32)> = counts.iter().map(|(&j, &n)| (n, j)).collect();
-            cands.sort_unstable_by(|x, y| y.cmp(x));
-            for &(_, j) in cands.iter().take(12) {
-                consider(i, j as usize);
-            }
+        // Candidates share a word that few clauses of the other side hold (or, within a
+        // stretch, sit at about the same place). Each side proposes its own, so the pairs
+        // found do not depend on which version is the old one (the mirror property).
+        let old_bags: Vec<&[u32]> = olds.iter().map(|&o| c.old_bags[o].as_slice()).collect();
+        let new_bags: Vec<&[u32]> = news.iter().map(|&n| c.new_bags[n].as_slice()).collect();
+        let mut pairs = candidates(&old_bags, &new_bags, positional);
+        pairs.extend(candidates(&new_bags, &old_bags, positional).into_iter().map(|(j, i)| (i, j)));
+        pairs.sort_unstable();
+        pairs.dedup();
+        for (i, j) in pairs {
+            consider(i as usize, j as usize);
         }
     }
     scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.total_cmp(&y.1)).then((x.2, x.3).cmp(&(y.2, y.3))));
@@ -508,6 +488,48 @@ fn best_pairs(
             new_used[j] = true;
             out.push((i, j, s));
         }
+    }
+    out
+}
+
+/// Candidate pairs (from, to) for [`best_pairs`] on a large stretch: for each clause
+/// of `from`, the 12 clauses of `to` sharing the most words that few of them hold
+/// (and, `positional`, the clauses at about the same place).
+fn candidates(from: &[&[u32]], to: &[&[u32]], positional: bool) -> Vec<(u32, u32)> {
+    const LIMIT: usize = 64;
+    const TAKE: usize = 12;
+    let mut postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    for (j, bag) in to.iter().enumerate() {
+        for (k, &w) in bag.iter().enumerate() {
+            if k == 0 || bag[k - 1] != w {
+                postings.entry(w).or_default().push(j as u32);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(from.len() * TAKE);
+    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+    for (i, bag) in from.iter().enumerate() {
+        counts.clear();
+        for (k, &w) in bag.iter().enumerate() {
+            if k > 0 && bag[k - 1] == w {
+                continue;
+            }
+            if let Some(p) = postings.get(&w).filter(|p| p.len() <= LIMIT) {
+                for &j in p {
+                    *counts.entry(j).or_default() += 1;
+                }
+            }
+        }
+        if positional {
+            // The clauses at about the same place in the stretch.
+            let at = i * to.len() / from.len();
+            for j in at.saturating_sub(2)..(at + 3).min(to.len()) {
+                *counts.entry(j as u32).or_default() += 1;
+            }
+        }
+        let mut cands: Vec<(u32, u32)> = counts.iter().map(|(&j, &n)| (n, j)).collect();
+        cands.sort_unstable_by(|x, y| y.cmp(x));
+        out.extend(cands.iter().take(TAKE).map(|&(_, j)| (i as u32, j)));
     }
     out
 }

@@ -46,6 +46,11 @@ const LONG_CONTEXT: usize = 30;
 pub struct Context {
     before: Vec<Option<Neighbour>>,
     after: Vec<Option<Neighbour>>,
+    /// The first unchanged clause after each change and the changes right after it
+    /// (same section, same version): where its run of changes ends. A block replaced
+    /// by another (old lines removed, new ones added at the same place) ends at the
+    /// same clause on both sides, which is shown once, after the whole run.
+    run_end: Vec<Option<String>>,
 }
 
 /// An unchanged clause, and the text of the clause before it in its version (to tell
@@ -86,10 +91,24 @@ impl Context {
                     follows: index.checked_sub(1).and_then(|p| clauses.get(p)).map(|p| p.text.clone()),
                 })
             };
+            let run_end = at.and_then(|at| {
+                let section = clauses[at].section;
+                clauses[at + 1..]
+                    .iter()
+                    .enumerate()
+                    .take_while(|(_, c)| c.section == section)
+                    .find(|(i, _)| !changed.contains(&(at + 1 + i)))
+                    .map(|(_, c)| c.text.clone())
+            });
             context.before.push(neighbour(-1));
             context.after.push(neighbour(1));
+            context.run_end.push(run_end);
         }
         context
+    }
+
+    fn run_end(&self, change: usize) -> Option<&str> {
+        self.run_end.get(change)?.as_deref()
     }
 
     fn before(&self, change: usize) -> Option<&Neighbour> {
@@ -311,11 +330,13 @@ pub fn body(diff: &DocumentDiff, level: usize, context: Option<&Context>) -> Str
         };
         out.push_str(&format!("<li class=\"{class}\"><span class=\"kind\">{label}:</span>{body}</li>\n"));
         // The clause after a change waits when the next change stands beside this one
-        // (the same clause before it, or the same after): it then follows that one.
+        // (the same clause before it, the same after, or the same clause ending its run:
+        // the added lines that replace removed ones): it then follows that one.
         let next = diff.changes.get(i + 1).filter(|n| super::change_section(n) == section);
         let waits = next.is_some_and(|_| {
             context.before(i + 1).is_some_and(|b| shown.contains(b.text.as_str()))
                 || context.after(i + 1).map(|a| &a.text) == context.after(i).map(|a| &a.text)
+                || context.run_end(i + 1).is_some_and(|end| context.run_end(i) == Some(end))
         });
         if let Some(after) = context.after(i).filter(|a| !waits && shown.insert(&a.text)) {
             out.push_str(&context_item(&after.text, false));
