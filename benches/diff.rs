@@ -2,22 +2,17 @@
 //! (Facebook's privacy policy, ~290 KB a version), every consecutive pair of the
 //! corpus's `ota-histories/`, synthetic documents of 1k–10k clauses with a few
 //! per cent of edits, to show how time grows with size, and the corners where
-//! a differ turns quadratic (`diff_scaling`: a section of 2.5k–40k clauses all
-//! reworded or all shuffled, 10k–80k sections all renamed).
+//! a differ turns quadratic (`diff_scaling`: a section of 2.5k–160k clauses all
+//! reworded or all shuffled, 2.5k–160k sections all renamed).
 //!
 //! `cargo bench --bench diff`; `POLICYDIFF_CORPUS` points at the corpus (default
 //! `../shared/corpus`); without it only the synthetic benchmarks run.
 //!
 //! The corners' pairs are in `support/scaling.rs`; `examples/diff_scaling.rs` times one
-//! diff of each in CPU and wall time, which stays meaningful when the machine is loaded.
-//! 2026-12-06 (load average 8.1–8.4 on 2 cores; CPU / wall s of one diff):
-//! rewritten 2.5k / 10k / 40k clauses 0.041 / 0.10, 0.168 / 0.43, 0.756 / 1.69;
-//! shuffled 0.014 / 0.033, 0.065 / 0.15, 0.337 / 0.88; renamed headings 10k / 40k / 80k
-//! 0.106 / 0.28, 0.606 / 1.47, 1.190 / 3.05.
-//! Instructions of the diff alone (callgrind) grow ×4.0 for ×4 clauses (rewritten 10k → 40k,
-//! headings 20k → 80k) and ×4.8 for the shuffle (10k → 40k). Real pairs, CPU time of the diff:
-//! `cargo run --release --example diff_timing -- /work/shared/corpus` (Facebook pair 6.5 ms,
-//! all 176 pairs 0.54 s at load 9.7).
+//! diff of each in CPU and wall time, which stays meaningful when the machine is loaded,
+//! and callgrind counts its instructions (commands and figures: the README's performance
+//! section). Real pairs, CPU time of the diff: `cargo run --release --example diff_timing
+//! -- ../shared/corpus`.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};

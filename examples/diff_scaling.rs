@@ -1,6 +1,9 @@
 //! One diff of a generated quadratic-corner pair (see `benches/support/scaling.rs`),
 //! timed alone: CPU time (user + system, from `getrusage`, with the minor page
-//! faults) and wall time of the diff, Markdown parsing excluded. Repeatable where `cargo bench` under load is not.
+//! faults) and wall time of the diff, Markdown parsing excluded. Repeatable where
+//! `cargo bench` under load is not; for a figure no load changes, count the diff's
+//! instructions: `valgrind --tool=callgrind --toggle-collect='policydiff::diff::diff'
+//! target/release/examples/diff_scaling shuffled 40000`.
 //!
 //! ```text
 //! cargo run --release --example diff_scaling -- rewritten 40000
