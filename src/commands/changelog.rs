@@ -76,7 +76,7 @@ pub async fn run(args: &ChangelogArgs, config: &Config) -> Result<u8> {
     if config.brief() && to_stdout {
         return Ok(status);
     }
-    let format = args.format.or_else(|| format_of(args.output.as_deref())).unwrap_or(
+    let format = args.format.or_else(|| super::format_of(args.output.as_deref())).unwrap_or(
         if config.stdout_is_terminal && to_stdout {
             ChangelogFormat::Terminal
         } else {
@@ -106,20 +106,6 @@ pub async fn run(args: &ChangelogArgs, config: &Config) -> Result<u8> {
         );
     }
     Ok(status)
-}
-
-/// The format `-o FILE`'s extension names: `.html`/`.htm`, `.json`, `.md`/`.markdown`,
-/// `.atom`/`.xml`, `.txt` (the terminal report, without colour).
-fn format_of(output: Option<&std::path::Path>) -> Option<ChangelogFormat> {
-    let ext = output?.extension()?.to_str()?.to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => Some(ChangelogFormat::Html),
-        "json" => Some(ChangelogFormat::Json),
-        "md" | "markdown" => Some(ChangelogFormat::Markdown),
-        "atom" | "xml" => Some(ChangelogFormat::Atom),
-        "txt" | "text" => Some(ChangelogFormat::Terminal),
-        _ => None,
-    }
 }
 
 /// The history of versions the user names (files or `URL@DATE`s), oldest first.

@@ -1,8 +1,6 @@
 //! `policydiff diff OLD NEW` and `policydiff diff URL --from DATE --to DATE`:
 //! what changed from OLD to NEW, in the format asked for.
 
-use std::path::Path;
-
 use crate::acquire::{is_url, Acquirer, Loaded};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::config::Config;
@@ -20,7 +18,7 @@ pub async fn run(args: &DiffArgs, config: &Config) -> Result<u8> {
     if config.brief() && to_stdout {
         return Ok(status);
     }
-    let format = args.format.or_else(|| format_of(args.output.as_deref())).unwrap_or(
+    let format = args.format.or_else(|| super::format_of(args.output.as_deref())).unwrap_or(
         if config.stdout_is_terminal && to_stdout { DiffFormat::Terminal } else { DiffFormat::Markdown },
     );
     let text = match format {
@@ -41,19 +39,6 @@ pub async fn run(args: &DiffArgs, config: &Config) -> Result<u8> {
     };
     output::emit(&text, args.output.as_deref())?;
     Ok(status)
-}
-
-/// The format `-o FILE`'s extension names: `.html`/`.htm`, `.json`, `.md`/`.markdown`,
-/// `.txt` (the terminal report, without colour).
-pub fn format_of(output: Option<&Path>) -> Option<DiffFormat> {
-    let ext = output?.extension()?.to_str()?.to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => Some(DiffFormat::Html),
-        "json" => Some(DiffFormat::Json),
-        "md" | "markdown" => Some(DiffFormat::Markdown),
-        "txt" | "text" => Some(DiffFormat::Terminal),
-        _ => None,
-    }
 }
 
 /// The two versions: two SOURCEs, or one URL at two dates.

@@ -10,6 +10,8 @@ pub mod fetch;
 pub mod text;
 pub mod watch;
 
+use std::path::Path;
+
 use crate::cli::{Command, Shell};
 use crate::config::Config;
 use crate::date::DateSpec;
@@ -41,6 +43,23 @@ pub fn check_range(from: Option<&DateSpec>, to: Option<&DateSpec>) -> Result<()>
         }
     }
     Ok(())
+}
+
+/// The format `-o FILE`'s extension names, among a command's `--format` values:
+/// `.html`/`.htm`, `.json`, `.md`/`.markdown`, `.atom`/`.xml`, `.txt`/`.text` (the
+/// terminal report, without colour); `None` for another extension, or for a format the
+/// command does not have (`diff -o x.atom`).
+pub fn format_of<F: clap::ValueEnum>(output: Option<&Path>) -> Option<F> {
+    let ext = output?.extension()?.to_str()?.to_ascii_lowercase();
+    let format = match ext.as_str() {
+        "html" | "htm" => "html",
+        "json" => "json",
+        "md" | "markdown" => "markdown",
+        "atom" | "xml" => "atom",
+        "txt" | "text" => "terminal",
+        _ => return None,
+    };
+    F::from_str(format, false).ok()
 }
 
 fn completions(shell: Shell) -> Result<u8> {
@@ -83,4 +102,31 @@ pub fn manpage_roff() -> Result<String> {
 fn manpage() -> Result<u8> {
     crate::output::emit(&manpage_roff()?, None)?;
     Ok(crate::exit_codes::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{ChangelogFormat, DiffFormat};
+
+    #[test]
+    fn an_output_files_extension_names_the_format_of_each_command() {
+        let of = |name: &str| {
+            let path = Path::new(name);
+            (format_of::<DiffFormat>(Some(path)), format_of::<ChangelogFormat>(Some(path)))
+        };
+        assert_eq!(of("r.html"), (Some(DiffFormat::Html), Some(ChangelogFormat::Html)));
+        assert_eq!(of("r.HTM"), (Some(DiffFormat::Html), Some(ChangelogFormat::Html)));
+        assert_eq!(of("r.json"), (Some(DiffFormat::Json), Some(ChangelogFormat::Json)));
+        assert_eq!(of("r.md"), (Some(DiffFormat::Markdown), Some(ChangelogFormat::Markdown)));
+        assert_eq!(of("r.markdown"), (Some(DiffFormat::Markdown), Some(ChangelogFormat::Markdown)));
+        assert_eq!(of("r.txt"), (Some(DiffFormat::Terminal), Some(ChangelogFormat::Terminal)));
+        assert_eq!(of("r.text"), (Some(DiffFormat::Terminal), Some(ChangelogFormat::Terminal)));
+        // A feed only the changelog writes; `diff` falls back to its default.
+        assert_eq!(of("r.atom"), (None, Some(ChangelogFormat::Atom)));
+        assert_eq!(of("r.xml"), (None, Some(ChangelogFormat::Atom)));
+        assert_eq!(of("r.pdf"), (None, None));
+        assert_eq!(of("report"), (None, None));
+        assert_eq!(format_of::<DiffFormat>(None), None);
+    }
 }

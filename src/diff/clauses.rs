@@ -9,11 +9,12 @@
 //! A pair must share real content: besides the bag-of-words similarity, the
 //! word diff must keep at least [`MIN_SHOWN`] of the words in order.
 //! Pairing never compares every clause with every other on large inputs: a
-//! rare-word index proposes the candidates.
+//! rare-word index proposes the candidates, from each side (so that diffing the
+//! other way finds the same pairs).
 
 use std::collections::VecDeque;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use super::sections::{longest_increasing, regions, Alignment};
@@ -188,9 +189,14 @@ pub(crate) fn sequence_matches(
     let (ma, mb) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
     if !ma.is_empty() && !mb.is_empty() {
         if ma.len() * mb.len() <= EXACT_CELLS {
-            for op in capture_diff_slices(Algorithm::Patience, ma, mb) {
-                if let DiffOp::Equal { old_index, new_index, len } = op {
-                    out.extend((0..len).map(|k| (ao + old_index + k, bo + new_index + k)));
+            // A stretch without a clause common to both sides keeps nothing (between
+            // the anchors of a shuffle, every stretch is one): the exact diff would
+            // take up to (a + b)² steps to find that out.
+            if share_a_clause(ma, mb) {
+                for op in capture_diff_slices(Algorithm::Patience, ma, mb) {
+                    if let DiffOp::Equal { old_index, new_index, len } = op {
+                        out.extend((0..len).map(|k| (ao + old_index + k, bo + new_index + k)));
+                    }
                 }
             }
         } else if depth < 16 {
@@ -210,19 +216,30 @@ pub(crate) fn sequence_matches(
             let mut unique: Vec<(usize, usize)> =
                 seen.values().filter(|e| e.0 == 1 && e.1 == 1).map(|e| (e.2, e.3)).collect();
             unique.sort_unstable();
-            let anchors = longest_increasing(&unique);
-            let (mut i, mut j) = (0, 0);
-            for (ai, aj) in anchors.into_iter().chain([(ma.len(), mb.len())]) {
-                sequence_matches(&ma[i..ai], &mb[j..aj], ao + i, bo + j, depth + 1, out);
-                if ai < ma.len() {
-                    out.push((ao + ai, bo + aj));
+            // Without an anchor the stretch is all changed (a level down would only
+            // meet the same stretch again).
+            if !unique.is_empty() {
+                let anchors = longest_increasing(&unique);
+                let (mut i, mut j) = (0, 0);
+                for (ai, aj) in anchors.into_iter().chain([(ma.len(), mb.len())]) {
+                    sequence_matches(&ma[i..ai], &mb[j..aj], ao + i, bo + j, depth + 1, out);
+                    if ai < ma.len() {
+                        out.push((ao + ai, bo + aj));
+                    }
+                    (i, j) = (ai + 1, aj + 1);
                 }
-                (i, j) = (ai + 1, aj + 1);
             }
         }
     }
     let (sa, sb) = (ao + ma.len(), bo + mb.len());
     out.extend((0..suffix).map(|k| (sa + k, sb + k)));
+}
+
+/// Whether some clause of `a` is also in `b`.
+fn share_a_clause(a: &[u64], b: &[u64]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let short: FxHashSet<u64> = short.iter().copied().collect();
+    long.iter().any(|h| short.contains(h))
 }
 
 /// Pairs the clauses left over with the same key on both sides, anywhere, the
@@ -387,8 +404,8 @@ fn pair_moves(
 
 /// Greedy one-to-one pairing by bag similarity ≥ `threshold(old, new)`, best first (ties to
 /// the pair closest in relative position). Returns (old pos, new pos, score).
-fn best_pairs(
-    c: &Clauses<'_>,
+fn best_pairs<'a>(
+    c: &Clauses<'a>,
     olds: &[usize],
     news: &[usize],
     threshold: &dyn Fn(usize, usize) -> f64,
@@ -397,6 +414,15 @@ fn best_pairs(
     if olds.is_empty() || news.is_empty() {
         return Vec::new();
     }
+    // Table row labels, read once per clause (not once per candidate pair).
+    let labels = |idx: &[usize], keys: &[&'a str]| -> Vec<Option<(&'a str, usize)>> {
+        if positional {
+            idx.iter().map(|&k| row_label(keys[k])).collect()
+        } else {
+            Vec::new()
+        }
+    };
+    let (old_labels, new_labels) = (labels(olds, &c.old_keys), labels(news, &c.new_keys));
     let mut scored: Vec<(f64, f64, usize, usize)> = Vec::new();
     let mut consider = |i: usize, j: usize| {
         let (o, n) = (olds[i], news[j]);
@@ -405,10 +431,7 @@ fn best_pairs(
         }
         let (a, b) = (&c.old_bags[o], &c.new_bags[n]);
         // Table rows with the same label are the same row, whatever their figures.
-        let same_row = positional && {
-            let label = row_label(c.old_keys[o]);
-            label.is_some() && label == row_label(c.new_keys[n])
-        };
+        let same_row = positional && old_labels[i].is_some() && old_labels[i] == new_labels[j];
         // Dice can't reach the threshold when the sizes differ too much.
         let (la, lb) = (a.len() as f64, b.len() as f64);
         let threshold = threshold(o, n);
@@ -439,44 +462,17 @@ fn best_pairs(
             }
         }
     } else {
-        // Candidates share a word that few of the new clauses hold (or, within a
-        // stretch, sit at about the same place).
-        let mut postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-        for (j, &n) in news.iter().enumerate() {
-            let bag = &c.new_bags[n];
-            for (k, &w) in bag.iter().enumerate() {
-                if k == 0 || bag[k - 1] != w {
-                    postings.entry(w).or_default().push(j as u32);
-                }
-            }
-        }
-        let limit = 64;
-        let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
-        for (i, &o) in olds.iter().enumerate() {
-            counts.clear();
-            let bag = &c.old_bags[o];
-            for (k, &w) in bag.iter().enumerate() {
-                if k > 0 && bag[k - 1] == w {
-                    continue;
-                }
-                if let Some(p) = postings.get(&w).filter(|p| p.len() <= limit) {
-                    for &j in p {
-                        *counts.entry(j).or_default() += 1;
-                    }
-                }
-            }
-            if positional {
-                // The clauses at about the same place in the stretch.
-                let at = i * news.len() / olds.len();
-                for j in at.saturating_sub(2)..(at + 3).min(news.len()) {
-                    *counts.entry(j as u32).or_default() += 1;
-                }
-            }
-            let mut cands: Vec<(u32, u32)> = counts.iter().map(|(&j, &n)| (n, j)).collect();
-            cands.sort_unstable_by(|x, y| y.cmp(x));
-            for &(_, j) in cands.iter().take(12) {
-                consider(i, j as usize);
-            }
+        // Candidates share a word that few clauses of the other side hold (or, within a
+        // stretch, sit at about the same place). Each side proposes its own, so the pairs
+        // found do not depend on which version is the old one (the mirror property).
+        let old_bags: Vec<&[u32]> = olds.iter().map(|&o| c.old_bags[o].as_slice()).collect();
+        let new_bags: Vec<&[u32]> = news.iter().map(|&n| c.new_bags[n].as_slice()).collect();
+        let mut pairs = candidates(&old_bags, &new_bags, positional);
+        pairs.extend(candidates(&new_bags, &old_bags, positional).into_iter().map(|(j, i)| (i, j)));
+        pairs.sort_unstable();
+        pairs.dedup();
+        for (i, j) in pairs {
+            consider(i as usize, j as usize);
         }
     }
     scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.total_cmp(&y.1)).then((x.2, x.3).cmp(&(y.2, y.3))));
@@ -494,4 +490,102 @@ fn best_pairs(
         }
     }
     out
+}
+
+/// Candidate pairs (from, to) for [`best_pairs`] on a large stretch: for each clause
+/// of `from`, the 12 clauses of `to` sharing the most words that few of them hold
+/// (and, `positional`, the clauses at about the same place).
+fn candidates(from: &[&[u32]], to: &[&[u32]], positional: bool) -> Vec<(u32, u32)> {
+    const LIMIT: usize = 64;
+    const TAKE: usize = 12;
+    let mut postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    for (j, bag) in to.iter().enumerate() {
+        for (k, &w) in bag.iter().enumerate() {
+            if k == 0 || bag[k - 1] != w {
+                postings.entry(w).or_default().push(j as u32);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(from.len() * TAKE);
+    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+    for (i, bag) in from.iter().enumerate() {
+        counts.clear();
+        for (k, &w) in bag.iter().enumerate() {
+            if k > 0 && bag[k - 1] == w {
+                continue;
+            }
+            if let Some(p) = postings.get(&w).filter(|p| p.len() <= LIMIT) {
+                for &j in p {
+                    *counts.entry(j).or_default() += 1;
+                }
+            }
+        }
+        if positional {
+            // The clauses at about the same place in the stretch.
+            let at = i * to.len() / from.len();
+            for j in at.saturating_sub(2)..(at + 3).min(to.len()) {
+                *counts.entry(j as u32).or_default() += 1;
+            }
+        }
+        let mut cands: Vec<(u32, u32)> = counts.iter().map(|(&j, &n)| (n, j)).collect();
+        cands.sort_unstable_by(|x, y| y.cmp(x));
+        out.extend(cands.iter().take(TAKE).map(|&(_, j)| (i as u32, j)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the exact diff keeps of a small stretch: the common ends, and the
+    /// Patience diff of the rest.
+    fn exact(a: &[u64], b: &[u64]) -> Vec<(usize, usize)> {
+        let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let suffix =
+            a[prefix..].iter().rev().zip(b[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
+        let mut out: Vec<(usize, usize)> = (0..prefix).map(|k| (k, k)).collect();
+        let (ma, mb) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+        for op in capture_diff_slices(Algorithm::Patience, ma, mb) {
+            if let DiffOp::Equal { old_index, new_index, len } = op {
+                out.extend((0..len).map(|k| (prefix + old_index + k, prefix + new_index + k)));
+            }
+        }
+        out.extend((0..suffix).map(|k| (a.len() - suffix + k, b.len() - suffix + k)));
+        out
+    }
+
+    proptest! {
+        // Two small alphabets, drawn from apart or together: stretches that share
+        // no clause (skipped without the exact diff) and stretches that do.
+        #[test]
+        fn a_small_stretch_keeps_what_the_exact_diff_keeps(
+            a in prop::collection::vec(0u64..12, 0..60),
+            b in prop::collection::vec(0u64..12, 0..60),
+            shift in prop::sample::select(vec![0u64, 6, 12]),
+        ) {
+            let b: Vec<u64> = b.iter().map(|x| x + shift).collect();
+            let mut kept = Vec::new();
+            sequence_matches(&a, &b, 0, 0, 0, &mut kept);
+            prop_assert_eq!(kept, exact(&a, &b));
+        }
+    }
+
+    #[test]
+    fn a_large_stretch_without_an_anchor_is_all_changed_and_its_ends_kept() {
+        // 300 × 300 cells is above EXACT_CELLS: anchors are looked for, and none is found.
+        let a: Vec<u64> = (0..302).collect();
+        let mut b: Vec<u64> = (1000..1302).collect();
+        (b[0], b[301]) = (0, 301);
+        let mut kept = Vec::new();
+        sequence_matches(&a, &b, 0, 0, 0, &mut kept);
+        assert_eq!(kept, [(0, 0), (301, 301)]);
+        // Reversed, every clause is an anchor candidate and the longest run in order
+        // is one clause; the stretches between share nothing.
+        let reversed: Vec<u64> = a.iter().rev().copied().collect();
+        let mut kept = Vec::new();
+        sequence_matches(&a, &reversed, 0, 0, 0, &mut kept);
+        assert_eq!(kept.len(), 1, "{kept:?}");
+    }
 }

@@ -575,4 +575,6 @@ fn section_changes(
 }
 
 #[cfg(test)]
+mod mirror_tests;
+#[cfg(test)]
 mod tests;

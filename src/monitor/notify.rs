@@ -48,9 +48,13 @@ pub fn summary_phrase(summary: &Value) -> String {
             parts.push(format!("{} {kind}", n(kind)));
         }
     }
-    for (key, what) in
-        [("sections_added", "added"), ("sections_removed", "removed"), ("sections_renamed", "renamed")]
-    {
+    for (key, what) in [
+        ("sections_added", "added"),
+        ("sections_removed", "removed"),
+        ("sections_renamed", "renamed"),
+        ("sections_split", "split"),
+        ("sections_merged", "merged"),
+    ] {
         let k = n(key);
         if k > 0 {
             parts.push(format!("{k} section{} {what}", if k == 1 { "" } else { "s" }));
@@ -302,6 +306,19 @@ mod tests {
             text("x", &one),
             "x: 1 clause added, back to version 0 (between 2024-03-02 and 2024-03-09)"
         );
+    }
+
+    #[test]
+    fn a_step_that_only_splits_or_merges_sections_says_so() {
+        let mut split = step();
+        for kind in ["added", "reworded"] {
+            split["summary"][kind] = json!(0);
+        }
+        split["summary"]["sections_split"] = json!(1);
+        assert_eq!(summary_phrase(&split["summary"]), "1 section split");
+        assert_eq!(text("x", &split), "x: 1 section split (between 2024-03-02 and 2024-03-09)");
+        split["summary"]["sections_merged"] = json!(2);
+        assert_eq!(summary_phrase(&split["summary"]), "1 section split, 2 sections merged");
     }
 
     #[test]

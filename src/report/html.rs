@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use crate::diff::{segment, ChangeKind, DocumentDiff, SectionStatus, WordOp, WordOpKind};
+use crate::diff::{segment, ChangeKind, DocumentDiff, WordOp, WordOpKind};
 use crate::document::Document;
 use crate::provenance::SourceInfo;
 
@@ -46,6 +46,11 @@ const LONG_CONTEXT: usize = 30;
 pub struct Context {
     before: Vec<Option<Neighbour>>,
     after: Vec<Option<Neighbour>>,
+    /// The first unchanged clause after each change and the changes right after it
+    /// (same section, same version): where its run of changes ends. A block replaced
+    /// by another (old lines removed, new ones added at the same place) ends at the
+    /// same clause on both sides, which is shown once, after the whole run.
+    run_end: Vec<Option<String>>,
 }
 
 /// An unchanged clause, and the text of the clause before it in its version (to tell
@@ -86,10 +91,24 @@ impl Context {
                     follows: index.checked_sub(1).and_then(|p| clauses.get(p)).map(|p| p.text.clone()),
                 })
             };
+            let run_end = at.and_then(|at| {
+                let section = clauses[at].section;
+                clauses[at + 1..]
+                    .iter()
+                    .enumerate()
+                    .take_while(|(_, c)| c.section == section)
+                    .find(|(i, _)| !changed.contains(&(at + 1 + i)))
+                    .map(|(_, c)| c.text.clone())
+            });
             context.before.push(neighbour(-1));
             context.after.push(neighbour(1));
+            context.run_end.push(run_end);
         }
         context
+    }
+
+    fn run_end(&self, change: usize) -> Option<&str> {
+        self.run_end.get(change)?.as_deref()
     }
 
     fn before(&self, change: usize) -> Option<&Neighbour> {
@@ -226,34 +245,40 @@ pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo, context: 
     out
 }
 
+/// What a collapsed section list holds: "12 sections: 9 added, 2 removed, 1 split", or
+/// "12 sections added" when they are all of one kind.
+fn section_counts(entries: &[(&str, String)]) -> String {
+    let kinds: Vec<String> = ["Added", "Removed", "Renamed", "Moved", "Split", "Merged"]
+        .iter()
+        .map(|kind| (kind, entries.iter().filter(|(label, _)| label == kind).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(kind, n)| format!("{n} {}", kind.to_lowercase()))
+        .collect();
+    match kinds.as_slice() {
+        [one] => one.replacen(' ', " sections ", 1),
+        _ => format!("{} sections: {}", entries.len(), kinds.join(", ")),
+    }
+}
+
 /// The section changes and each changed clause under its section's heading, as an
 /// HTML fragment with headings at `level` (`<h2>` in the page); with `context`, the
 /// unchanged clause before and after each run of changes, each shown once.
 pub fn body(diff: &DocumentDiff, level: usize, context: Option<&Context>) -> String {
     let lvl = level.clamp(1, 6);
     let mut out = String::new();
-    let name = |h: &Option<String>| format!("“{}”", escape(h.as_deref().unwrap_or("(untitled)")));
-    let notable: Vec<_> = super::notable_sections(diff).collect();
-    let collapsed = notable.len() > LONG_SECTION_LIST;
-    if !notable.is_empty() {
+    let heading = |h: Option<&str>| format!("“{}”", escape(h.unwrap_or("(untitled)")));
+    let name = |h: &Option<String>| heading(h.as_deref());
+    let entries: Vec<_> =
+        super::notable_sections(diff).filter_map(|s| super::section_entry(s, heading)).collect();
+    let collapsed = entries.len() > LONG_SECTION_LIST;
+    if !entries.is_empty() {
         out.push_str(&format!("<h{lvl}>Sections</h{lvl}>\n"));
         if collapsed {
-            out.push_str(&format!(
-                "<details><summary>{} sections added, removed, renamed or moved</summary>\n",
-                notable.len()
-            ));
+            out.push_str(&format!("<details><summary>{}</summary>\n", section_counts(&entries)));
         }
         out.push_str("<ul>\n");
-        for s in notable {
-            let line = match s.status {
-                SectionStatus::Renamed => {
-                    format!("Renamed: {} → {}", name(&s.old_heading), name(&s.new_heading))
-                }
-                SectionStatus::Added => format!("Added: {}", name(&s.new_heading)),
-                SectionStatus::Removed => format!("Removed: {}", name(&s.old_heading)),
-                _ => format!("Moved: {}", name(&s.new_heading)),
-            };
-            out.push_str(&format!("<li>{line}</li>\n"));
+        for (label, what) in &entries {
+            out.push_str(&format!("<li>{label}: {what}</li>\n"));
         }
         out.push_str("</ul>\n");
         if collapsed {
@@ -305,11 +330,13 @@ pub fn body(diff: &DocumentDiff, level: usize, context: Option<&Context>) -> Str
         };
         out.push_str(&format!("<li class=\"{class}\"><span class=\"kind\">{label}:</span>{body}</li>\n"));
         // The clause after a change waits when the next change stands beside this one
-        // (the same clause before it, or the same after): it then follows that one.
+        // (the same clause before it, the same after, or the same clause ending its run:
+        // the added lines that replace removed ones): it then follows that one.
         let next = diff.changes.get(i + 1).filter(|n| super::change_section(n) == section);
         let waits = next.is_some_and(|_| {
             context.before(i + 1).is_some_and(|b| shown.contains(b.text.as_str()))
                 || context.after(i + 1).map(|a| &a.text) == context.after(i).map(|a| &a.text)
+                || context.run_end(i + 1).is_some_and(|end| context.run_end(i) == Some(end))
         });
         if let Some(after) = context.after(i).filter(|a| !waits && shown.insert(&a.text)) {
             out.push_str(&context_item(&after.text, false));

@@ -4,7 +4,7 @@
 //! Clause text is escaped (`*`, `&`, `<`, backticks…) and source names are code spans
 //! that hold any backtick.
 
-use crate::diff::{ChangeKind, DocumentDiff, SectionStatus, WordOp, WordOpKind};
+use crate::diff::{ChangeKind, DocumentDiff, WordOp, WordOpKind};
 use crate::provenance::SourceInfo;
 
 /// Escapes the characters that would turn clause text into markup (`&` too, which
@@ -97,21 +97,13 @@ pub fn render(diff: &DocumentDiff, old: &SourceInfo, new: &SourceInfo) -> String
 pub fn body(diff: &DocumentDiff, level: usize) -> String {
     let mut out = String::new();
     let hashes = "#".repeat(level.clamp(1, 6));
-    let name = |h: &Option<String>| format!("“{}”", escape(h.as_deref().unwrap_or("(untitled)")));
+    let heading = |h: Option<&str>| format!("“{}”", escape(h.unwrap_or("(untitled)")));
+    let name = |h: &Option<String>| heading(h.as_deref());
     let notable: Vec<_> = super::notable_sections(diff).collect();
     if !notable.is_empty() {
         out.push_str(&format!("\n{hashes} Sections\n\n"));
-        for s in notable {
-            let line = match s.status {
-                SectionStatus::Renamed => {
-                    format!("- Renamed: {} → {}", name(&s.old_heading), name(&s.new_heading))
-                }
-                SectionStatus::Added => format!("- Added: {}", name(&s.new_heading)),
-                SectionStatus::Removed => format!("- Removed: {}", name(&s.old_heading)),
-                _ => format!("- Moved: {}", name(&s.new_heading)),
-            };
-            out.push_str(&line);
-            out.push('\n');
+        for (label, what) in notable.iter().filter_map(|s| super::section_entry(s, heading)) {
+            out.push_str(&format!("- {label}: {what}\n"));
         }
     }
     let mut current: Option<Option<&str>> = None;

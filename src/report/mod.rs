@@ -17,10 +17,36 @@ pub mod wire;
 
 use crate::diff::{Change, ChangeKind, DocumentDiff, SectionChange, SectionStatus};
 
-/// The sections a report lists on their own: added, removed, renamed or moved (a
-/// changed section shows through its clauses).
+/// The sections a report lists on their own: added, removed, renamed, moved, split or
+/// merged (a changed section shows through its clauses), in the order of
+/// [`DocumentDiff::sections`]: the new version's reading order, a removed or merged
+/// section at its old place.
 pub fn notable_sections(diff: &DocumentDiff) -> impl Iterator<Item = &SectionChange> {
-    diff.sections.iter().filter(|s| !matches!(s.status, SectionStatus::Unchanged | SectionStatus::Changed))
+    diff.sections.iter().filter(|s| section_entry(s, |_| String::new()).is_some())
+}
+
+/// How a report lists a section: its label and what became of it, each heading written
+/// by `name` (escaped and quoted as the format wants); `None` for an unchanged or
+/// changed section. A split and a merge read as mirrors of each other, the way a diff
+/// and its reverse show them:
+/// `Split: heading “Cookies” added; its text was part of “Data We Collect”` and
+/// `Merged: heading “Cookies” removed; its text is now part of “Data We Collect”`.
+pub fn section_entry(
+    s: &SectionChange,
+    name: impl Fn(Option<&str>) -> String,
+) -> Option<(&'static str, String)> {
+    let (old, new) = (|| name(s.old_heading.as_deref()), || name(s.new_heading.as_deref()));
+    Some(match s.status {
+        SectionStatus::Unchanged | SectionStatus::Changed => return None,
+        SectionStatus::Added => ("Added", new()),
+        SectionStatus::Removed => ("Removed", old()),
+        SectionStatus::Renamed => ("Renamed", format!("{} → {}", old(), new())),
+        SectionStatus::Moved => ("Moved", new()),
+        SectionStatus::Split => ("Split", format!("heading {} added; its text was part of {}", new(), old())),
+        SectionStatus::Merged => {
+            ("Merged", format!("heading {} removed; its text is now part of {}", old(), new()))
+        }
+    })
 }
 
 /// The section a change is shown under: where the clause is now, or would be.
@@ -33,7 +59,8 @@ pub fn change_section(change: &Change) -> Option<&str> {
     }
 }
 
-/// "3 added, 1 removed, 2 reworded, 0 moved; sections: 1 added, 0 removed, 1 renamed".
+/// "3 added, 1 removed, 2 reworded, 0 moved; sections: 1 added, 0 removed, 1 renamed,
+/// 0 moved", then ", 1 split" and ", 1 merged" where there are any.
 pub fn summary_line(diff: &DocumentDiff) -> String {
     let s = &diff.summary;
     if diff.is_empty() {
@@ -46,5 +73,13 @@ pub fn summary_line(diff: &DocumentDiff) -> String {
         "; sections: {} added, {} removed, {} renamed, {} moved",
         s.sections_added, s.sections_removed, s.sections_renamed, moved_sections
     ));
+    for (n, what) in [(s.sections_split, "split"), (s.sections_merged, "merged")] {
+        if n > 0 {
+            line.push_str(&format!(", {n} {what}"));
+        }
+    }
     line
 }
+
+#[cfg(test)]
+mod tests;

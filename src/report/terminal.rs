@@ -78,14 +78,18 @@ pub fn body(diff: &DocumentDiff, color: bool) -> String {
         out.push_str(&p.paint(BOLD, "Sections"));
         out.push('\n');
         for s in notable {
-            let name = |h: &Option<String>| safe(h.as_deref().unwrap_or("(untitled)")).into_owned();
+            // Headings bare in a list ("renamed  A → B"), quoted inside a sentence (split, merged).
+            let bare = |h: Option<&str>| safe(h.unwrap_or("(untitled)")).into_owned();
+            let quoted = |h: Option<&str>| format!("“{}”", bare(h));
+            let sentence = matches!(s.status, SectionStatus::Split | SectionStatus::Merged);
+            let entry =
+                if sentence { super::section_entry(s, quoted) } else { super::section_entry(s, bare) };
+            let Some((label, what)) = entry else { continue };
+            let line = format!("  {:<8} {what}", label.to_lowercase());
             let line = match s.status {
-                SectionStatus::Renamed => {
-                    format!("  renamed  {} → {}", name(&s.old_heading), name(&s.new_heading))
-                }
-                SectionStatus::Added => p.paint(GREEN, &format!("  added    {}", name(&s.new_heading))),
-                SectionStatus::Removed => p.paint(RED, &format!("  removed  {}", name(&s.old_heading))),
-                _ => format!("  moved    {}", name(&s.new_heading)),
+                SectionStatus::Added => p.paint(GREEN, &line),
+                SectionStatus::Removed => p.paint(RED, &line),
+                _ => line,
             };
             out.push_str(&line);
             out.push('\n');

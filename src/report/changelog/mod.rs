@@ -128,6 +128,8 @@ pub fn short_summary(diff: &DocumentDiff) -> String {
         (s.sections_added, "sections added"),
         (s.sections_removed, "sections removed"),
         (s.sections_renamed, "sections renamed"),
+        (s.sections_split, "sections split"),
+        (s.sections_merged, "sections merged"),
     ]
     .iter()
     .filter(|(n, _)| *n > 0)

@@ -70,3 +70,62 @@ fn markdown_tells_a_flip_flop_as_one_change_and_its_reverts() {
     // The clauses are told once, at step 1.
     assert_eq!(md.matches("**Reworded:**").count(), 1, "{md}");
 }
+
+/// A two-version history whose step is `diff` (a hand-built one).
+fn one_step(diff: crate::diff::DocumentDiff) -> History {
+    let mut h = flip_flop();
+    h.steps.truncate(1);
+    h.steps[0].diff = diff;
+    h
+}
+
+fn regrouped(status: crate::diff::SectionStatus, old: &str, new: &str) -> crate::diff::DocumentDiff {
+    let s = crate::diff::SectionChange {
+        status,
+        old_heading: Some(old.into()),
+        new_heading: Some(new.into()),
+        old_path: Some(vec![old.into()]),
+        new_path: Some(vec![new.into()]),
+    };
+    crate::diff::DocumentDiff::from_parts(vec![s], vec![])
+}
+
+#[test]
+fn a_step_that_only_splits_a_section_is_told_in_every_changelog_format() {
+    use crate::diff::SectionStatus;
+    let h = one_step(regrouped(SectionStatus::Split, "Data We Collect", "Cookies"));
+    let l = log(&h);
+    assert_eq!(short_summary(&h.steps[0].diff), "1 section split");
+    let said = "heading “Cookies” added; its text was part of “Data We Collect”";
+    let term = terminal::render(&l, false);
+    assert!(term.contains("Step 1: Version 0 → version 1 (1 section split)"), "{term}");
+    assert!(term.contains(&format!("  split    {said}")), "{term}");
+    let md = markdown::render(&l);
+    assert!(md.contains("### Step 1: Version 0 → version 1 (1 section split)"), "{md}");
+    assert!(md.contains(&format!("- Split: {said}")), "{md}");
+    let page = html::render(&l);
+    assert!(page.contains("<small>(1 section split)</small>"), "{page}");
+    assert!(page.contains(&format!("<li>Split: {said}</li>")), "{page}");
+    let feed = atom::render(&l);
+    assert!(feed.contains(": 1 section split</title>"), "{feed}");
+    assert!(feed.contains(&format!("&lt;li&gt;Split: {said}&lt;/li&gt;")), "{feed}");
+    let v: serde_json::Value = serde_json::from_str(&json::render(&l)).unwrap();
+    assert_eq!(v["steps"][0]["summary"]["sections_split"], 1);
+    assert_eq!(v["steps"][0]["sections"][0]["status"], "split");
+}
+
+#[test]
+fn a_step_that_merges_sections_says_how_many() {
+    use crate::diff::SectionStatus;
+    let mut two = regrouped(SectionStatus::Merged, "Cookies", "Data We Collect");
+    two.sections.push(two.sections[0].clone());
+    let two = crate::diff::DocumentDiff::from_parts(two.sections, vec![]);
+    assert_eq!(short_summary(&two), "2 sections merged");
+    let h = one_step(regrouped(SectionStatus::Merged, "Cookies", "Data We Collect"));
+    let md = markdown::render(&log(&h));
+    assert!(md.contains("(1 section merged)"), "{md}");
+    assert!(
+        md.contains("- Merged: heading “Cookies” removed; its text is now part of “Data We Collect”"),
+        "{md}"
+    );
+}

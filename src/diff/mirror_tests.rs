@@ -1,0 +1,79 @@
+//! The differ read both ways: diffing new → old reports every change of old → new
+//! turned around (added ↔ removed, the two sides of each rewording and move swapped),
+//! on the cases where it once did not.
+
+use super::*;
+use crate::normalize::normalize_markdown;
+
+fn d(old: &str, new: &str) -> DocumentDiff {
+    diff(&normalize_markdown(old), &normalize_markdown(new))
+}
+
+/// The changes of a report as (kind, old, new), sorted; `turned` reads them as the
+/// reverse diff should report them.
+type Change3 = (String, Option<String>, Option<String>);
+
+fn changes(r: &DocumentDiff, turned: bool) -> Vec<Change3> {
+    let mut v: Vec<_> = r
+        .changes
+        .iter()
+        .map(|c| {
+            let kind = match (c.kind, turned) {
+                (ChangeKind::Added, true) => ChangeKind::Removed,
+                (ChangeKind::Removed, true) => ChangeKind::Added,
+                (k, _) => k,
+            };
+            let (old, new) =
+                if turned { (c.new.clone(), c.old.clone()) } else { (c.old.clone(), c.new.clone()) };
+            (format!("{kind:?}"), old, new)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn assert_mirrors(a: &str, b: &str) -> (DocumentDiff, DocumentDiff) {
+    let (forward, backward) = (d(a, b), d(b, a));
+    let (there, back) = (changes(&forward, true), changes(&backward, false));
+    let only =
+        |x: &[Change3], y: &[Change3]| x.iter().filter(|c| !y.contains(c)).cloned().collect::<Vec<_>>();
+    assert!(
+        there == back,
+        "forward only (turned): {:#?}\nbackward only: {:#?}",
+        only(&there, &back),
+        only(&back, &there)
+    );
+    (forward, backward)
+}
+
+/// A long changed stretch (Facebook privacy 2025-11 ↔ 12: a table of ~90 rows rewritten
+/// as ~900 lines) pairs its rewordings from a short list of candidates per clause. A
+/// short clause whose rewording lies among many clauses sharing its common words is
+/// found from its own side only: each side must propose its candidates, or the pair is
+/// a rewording one way and a removal plus an addition the other.
+#[test]
+fn a_rewording_in_a_long_changed_stretch_is_found_both_ways() {
+    let short_old = "If you are a registered user of the products.";
+    let short_new = "If we cannot associate you or your device with a registered user of the products.";
+    let mut old = String::from("## Legal basis\n\n");
+    for k in 0..16 {
+        old += &format!(
+            "If we cannot associate you or your device with the products, we use item {k} of \
+             the record for research, analytics, safety, measurement, marketing, advertising, \
+             billing and the development of features across our services in region {k}.\n\n"
+        );
+    }
+    old += short_old;
+    old += "\n";
+    let mut new = format!("## Legal basis\n\n{short_new}\n\n");
+    for k in 0..300 {
+        new += &format!(
+            "Paragraph {k} applies if you are a user of the products, and names the terms, \
+             rates, forms and notices that govern clause {k} in full.\n\n"
+        );
+    }
+    let (forward, _) = assert_mirrors(&old, &new);
+    let reworded: Vec<_> = forward.changes.iter().filter(|c| c.kind == ChangeKind::Reworded).collect();
+    assert_eq!(reworded.len(), 1, "{reworded:#?}");
+    assert_eq!((reworded[0].old.as_deref(), reworded[0].new.as_deref()), (Some(short_old), Some(short_new)));
+}
