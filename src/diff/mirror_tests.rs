@@ -77,3 +77,39 @@ fn a_rewording_in_a_long_changed_stretch_is_found_both_ways() {
     assert_eq!(reworded.len(), 1, "{reworded:#?}");
     assert_eq!((reworded[0].old.as_deref(), reworded[0].new.as_deref()), (Some(short_old), Some(short_new)));
 }
+
+/// A wholly emphasised line is a heading to the normalizer, so a clause of one version
+/// that is a bold line of the other is that clause, not a new section, when it stands at
+/// the same place. X's privacy page (2024-10 → 07) had "Effective: September 29, 2023" as a
+/// plain line at the end of its contact section in one version and as a bold line at
+/// the top of the page in the other: read as the same line in place, the clause left its
+/// section with no change saying so (and only one way round).
+#[test]
+fn a_clause_that_is_a_bold_line_elsewhere_is_reported_where_it_went() {
+    let at_end = "# Policy\n\n## Use\n\nWe use your data.\n\n## Contact\n\nWrite to us.\n\n\
+                  Effective: September 29, 2023\n";
+    let at_top = "# Policy\n\n**Effective: September 29, 2023**\n\n## Use\n\nWe use your data.\n\n\
+                  ## Contact\n\nWrite to us.\n";
+    let (forward, backward) = assert_mirrors(at_end, at_top);
+    let effective =
+        |c: &Change| [&c.old, &c.new].iter().any(|t| t.as_deref() == Some("Effective: September 29, 2023"));
+    assert!(
+        forward.changes.iter().any(|c| c.kind == ChangeKind::Removed
+            && effective(c)
+            && c.old_section.as_deref() == Some("Contact")),
+        "{forward:#?}"
+    );
+    assert!(backward.changes.iter().any(|c| c.kind == ChangeKind::Added && effective(c)), "{backward:#?}");
+    let headed = |r: &DocumentDiff, status: SectionStatus| {
+        r.sections.iter().any(|s| {
+            s.status == status
+                && [&s.old_heading, &s.new_heading]
+                    .iter()
+                    .any(|h| h.as_deref() == Some("Effective: September 29, 2023"))
+        })
+    };
+    assert!(headed(&forward, SectionStatus::Added) && headed(&backward, SectionStatus::Removed));
+    // At the same place, a bold line and a plain one are the same clause.
+    let plain_top = at_top.replace("**Effective: September 29, 2023**", "Effective: September 29, 2023");
+    assert!(d(&plain_top, at_top).is_empty() && d(at_top, &plain_top).is_empty());
+}

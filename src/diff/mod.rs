@@ -435,8 +435,10 @@ fn removed_places(
 
 /// A wholly emphasised paragraph reads as a heading to the normalizer, so
 /// emphasis alone can turn a clause into a section heading. An unpaired section
-/// whose heading is the text of a clause added (or removed) on the other side is
-/// that clause: neither is reported. Marks such sections in `ghost_*`.
+/// whose heading is the text of a clause added (or removed) on the other side, at
+/// the same place (in the same region: after the same pair of sections), is that
+/// clause: neither is reported. Marks such sections in `ghost_*`. Elsewhere the
+/// line went to another place, and the clause and the section are both reported.
 #[allow(clippy::too_many_arguments)]
 fn drop_pseudo_headings(
     old: &Document,
@@ -449,31 +451,38 @@ fn drop_pseudo_headings(
     ghost_new: &mut [bool],
 ) -> Vec<Link> {
     use std::collections::VecDeque;
-    let unpaired = |doc: &Document, pairs: &[Option<usize>]| {
-        let mut by_key: rustc_hash::FxHashMap<String, VecDeque<usize>> = Default::default();
+    // Unpaired headings by (key, region).
+    type Heads = rustc_hash::FxHashMap<(String, usize), VecDeque<usize>>;
+    let (old_region, new_region) = sections::regions(alignment);
+    let unpaired = |doc: &Document, pairs: &[Option<usize>], region: &[usize]| {
+        let mut by_key = Heads::default();
         for (i, s) in doc.sections.iter().enumerate() {
             if let (None, Some(h)) = (pairs[i], &s.heading) {
-                by_key.entry(segment::key(h)).or_default().push_back(i);
+                by_key.entry((segment::key(h), region[i])).or_default().push_back(i);
             }
         }
         by_key
     };
-    let mut old_heads = unpaired(old, &alignment.old_to_new);
-    let mut new_heads = unpaired(new, &alignment.new_to_old);
+    let mut old_heads = unpaired(old, &alignment.old_to_new, &old_region);
+    let mut new_heads = unpaired(new, &alignment.new_to_old, &new_region);
     if old_heads.is_empty() && new_heads.is_empty() {
         return links;
     }
+    // The first unpaired heading with the clause's text in the clause's region.
+    let take = |heads: &mut Heads, c: &Clause, region: usize| {
+        heads.get_mut(&(c.key.clone(), region)).and_then(VecDeque::pop_front)
+    };
     links
         .into_iter()
         .filter(|link| match link {
-            Link::Added(n) => match old_heads.get_mut(&nc[*n].key).and_then(VecDeque::pop_front) {
+            Link::Added(n) => match take(&mut old_heads, &nc[*n], new_region[nc[*n].section]) {
                 Some(s) => {
                     ghost_old[s] = true;
                     false
                 }
                 None => true,
             },
-            Link::Removed(o) => match new_heads.get_mut(&oc[*o].key).and_then(VecDeque::pop_front) {
+            Link::Removed(o) => match take(&mut new_heads, &oc[*o], old_region[oc[*o].section]) {
                 Some(s) => {
                     ghost_new[s] = true;
                     false
