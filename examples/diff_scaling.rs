@@ -1,6 +1,6 @@
 //! One diff of a generated quadratic-corner pair (see `benches/support/scaling.rs`),
-//! timed alone: CPU time (user + system, from `getrusage`) and wall time of the
-//! diff, Markdown parsing excluded. Repeatable where `cargo bench` under load is not.
+//! timed alone: CPU time (user + system, from `getrusage`, with the minor page
+//! faults) and wall time of the diff, Markdown parsing excluded. Repeatable where `cargo bench` under load is not.
 //!
 //! ```text
 //! cargo run --release --example diff_scaling -- rewritten 40000
@@ -15,23 +15,29 @@ use std::time::{Duration, Instant};
 #[path = "../benches/support/scaling.rs"]
 mod scaling;
 
-fn cpu_time() -> Duration {
+/// User and system CPU time of this process, and its minor page faults so far.
+fn usage() -> (Duration, Duration, i64) {
     // SAFETY: getrusage only writes the struct it is given.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
+    (tv(usage.ru_utime), tv(usage.ru_stime), usage.ru_minflt)
 }
 
 fn run(kind: &str, n: usize) {
     let (old, new) = scaling::scaling_pair(kind, n);
-    let (cpu, wall) = (cpu_time(), Instant::now());
+    let (before, wall) = (usage(), Instant::now());
     let d = policydiff::diff::diff(&old, &new);
-    let (cpu, wall) = (cpu_time() - cpu, wall.elapsed());
+    let (after, wall) = (usage(), wall.elapsed());
+    let (user, sys) = (after.0 - before.0, after.1 - before.1);
     let s = d.summary;
     println!(
-        "{kind:>9} {n:>6}: cpu {:>7.3} s  wall {:>7.3} s  ({} reworded, {} moved, {} added, {} removed, {} renamed)",
-        cpu.as_secs_f64(),
+        "{kind:>9} {n:>6}: cpu {:>7.3} s (user {:.3}, sys {:.3}, {} page faults)  wall {:>7.3} s  \
+         ({} reworded, {} moved, {} added, {} removed, {} renamed)",
+        (user + sys).as_secs_f64(),
+        user.as_secs_f64(),
+        sys.as_secs_f64(),
+        after.2 - before.2,
         wall.as_secs_f64(),
         s.reworded,
         s.moved,

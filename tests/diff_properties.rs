@@ -3,7 +3,7 @@
 //! of its new side are the new words; cosmetic rewriting reports nothing; the diff
 //! the other way round mirrors every change (added ↔ removed, sides swapped).
 
-use policydiff::diff::{diff, segment, Change, DocumentDiff};
+use policydiff::diff::{diff, segment, Change, DocumentDiff, SectionStatus};
 use policydiff::normalize::normalize_markdown;
 use proptest::prelude::*;
 
@@ -165,6 +165,10 @@ enum Edit {
     ReplaceWord(usize, usize),
     MoveParagraph(usize, usize),
     RenameHeading(usize, usize),
+    /// A heading inserted above a paragraph: it and what follows form a new section.
+    InsertHeading(usize, usize),
+    /// A section's heading deleted: its text joins the section before it.
+    DeleteHeading(usize),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -175,6 +179,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         (any::<usize>(), 0..WORDS.len()).prop_map(|(i, w)| Edit::ReplaceWord(i, w)),
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::MoveParagraph(a, b)),
         (any::<usize>(), 0..WORDS.len()).prop_map(|(i, w)| Edit::RenameHeading(i, w)),
+        (any::<usize>(), 0..WORDS.len()).prop_map(|(i, w)| Edit::InsertHeading(i, w)),
+        any::<usize>().prop_map(Edit::DeleteHeading),
     ]
 }
 
@@ -209,6 +215,19 @@ fn apply(p: &mut Policy, e: &Edit) {
             p[b % n].1.push(para);
         }
         Edit::RenameHeading(i, w) => p[i % n].0 = *w,
+        Edit::InsertHeading(i, w) if !paras.is_empty() => {
+            let (s, pi) = paras[i % paras.len()];
+            let tail = p[s].1.split_off(pi);
+            let items = std::mem::take(&mut p[s].2);
+            p.insert(s + 1, (*w, tail, items));
+        }
+        // Only where the text stays in reading order (items follow paragraphs).
+        Edit::DeleteHeading(i) if n > 1 && p[1 + i % (n - 1) - 1].2.is_empty() => {
+            let s = 1 + i % (n - 1);
+            let (_, paragraphs, items) = p.remove(s);
+            p[s - 1].1.extend(paragraphs);
+            p[s - 1].2 = items;
+        }
         _ => {}
     }
 }
@@ -290,7 +309,7 @@ proptest! {
         // Which of two swapped clauses moved is a tie each direction may break its
         // own way: moves are compared by number, every other change one by one.
         let not_moved = |c: &&Change| c.kind != policydiff::diff::ChangeKind::Moved;
-        prop_assert_eq!(forward.summary.moved, backward.summary.moved);
+        prop_assert_eq!(forward.summary.moved, backward.summary.moved, "{}\n---\n{}", old, new);
         let mut there: Vec<_> = forward.changes.iter().filter(not_moved).map(mirrored).collect();
         let mut back: Vec<_> = backward.changes.iter().filter(not_moved).map(as_reported).collect();
         there.sort();
@@ -298,5 +317,25 @@ proptest! {
         prop_assert_eq!(there, back, "{}\n---\n{}", old, new);
         let (f, b) = (forward.summary, backward.summary);
         prop_assert_eq!((f.sections_added, f.sections_removed, f.sections_renamed), (b.sections_removed, b.sections_added, b.sections_renamed));
+        prop_assert_eq!((f.sections_split, f.sections_merged), (b.sections_merged, b.sections_split));
+        // A → B's split section {old P, new N} is B → A's merged section {old N, new P}.
+        let joined = |d: &DocumentDiff, flip: bool| {
+            let mut v: Vec<_> = d
+                .sections
+                .iter()
+                .filter_map(|s| {
+                    let split = match s.status {
+                        SectionStatus::Split => !flip,
+                        SectionStatus::Merged => flip,
+                        _ => return None,
+                    };
+                    let (o, n) = (s.old_path.clone(), s.new_path.clone());
+                    Some(if flip { (split, n, o) } else { (split, o, n) })
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        prop_assert_eq!(joined(&forward, false), joined(&backward, true), "{}\n---\n{}", old, new);
     }
 }

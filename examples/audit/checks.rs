@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 
 use policydiff::diff::segment::{clauses, key, Clause};
-use policydiff::diff::{Change, ChangeKind, DocumentDiff, Summary, WordOpKind};
+use policydiff::diff::{Change, ChangeKind, DocumentDiff, SectionStatus, Summary, WordOpKind};
 use policydiff::document::Document;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -178,6 +178,8 @@ impl Audit {
         total.sections_added += s.sections_added;
         total.sections_removed += s.sections_removed;
         total.sections_renamed += s.sections_renamed;
+        total.sections_split += s.sections_split;
+        total.sections_merged += s.sections_merged;
 
         let (oc, nc) = (clauses(old), clauses(new));
         // Clauses some change names (on either side): the others stayed where they were.
@@ -300,13 +302,19 @@ impl Audit {
         let reported: Vec<String> = d.changes.iter().filter_map(|c| c.old.as_deref()).map(key).collect();
         let reported_set: FxHashSet<&str> = reported.iter().map(String::as_str).collect();
         for c in oc {
-            // In place: in its section's counterpart, or there as an emphasised line
-            // the normalizer took for a heading.
-            let in_place = pairs[pairing.old_home[c.section]].is_some_and(|n| {
-                kept.contains(&(n, c.key.as_str()))
-                    || section_text[n].contains(&c.key)
-                    || pairing.new_pseudo.get(&c.key).is_some_and(|homes| homes.contains(&n))
-            });
+            // In place: in its section's counterpart (or a section split from its own,
+            // or the one its own merged into), or there as an emphasised line the
+            // normalizer took for a heading.
+            let home = pairing.old_home[c.section];
+            let in_place =
+                pairs[home].iter().chain(&pairing.merged_into[home]).chain(&pairing.split_off[home]).any(
+                    |&n| {
+                        let n = pairing.new_home[n];
+                        kept.contains(&(n, c.key.as_str()))
+                            || section_text[n].contains(&c.key)
+                            || pairing.new_pseudo.get(&c.key).is_some_and(|homes| homes.contains(&n))
+                    },
+                );
             if in_place
                 || reported_set.contains(c.key.as_str())
                 || reported.iter().any(|r| r.contains(&c.key))
@@ -341,9 +349,13 @@ impl Audit {
                 .collect();
             let Some(&first) = homes.first() else { continue };
             let candidates = if named.is_empty() { vec![first] } else { named };
-            let shown_right = |home: usize| match pairs[pairing.old_home[home]] {
-                Some(n) => ch.new_section.as_deref() == new.sections[n].heading.as_deref(),
-                None => ch.new_section.is_none(),
+            // A merged section's clauses read in the section it merged into.
+            let shown_right = |home: usize| {
+                let home = pairing.old_home[home];
+                match pairs[home].or(pairing.merged_into[home]) {
+                    Some(n) => ch.new_section.as_deref() == new.sections[n].heading.as_deref(),
+                    None => ch.new_section.is_none(),
+                }
             };
             if !candidates.iter().any(|&h| shown_right(h)) {
                 let home = candidates[0];
@@ -378,7 +390,7 @@ impl Audit {
         );
         let _ = writeln!(out, "| count | older → newer | newer → older |");
         let _ = writeln!(out, "|---|---|---|");
-        let rows: [(&str, usize, usize); 9] = [
+        let rows: [(&str, usize, usize); 11] = [
             ("pairs", f.pairs, b.pairs),
             ("pairs reported unchanged", f.unchanged_pairs, b.unchanged_pairs),
             ("clauses added", f.changes.added, b.changes.added),
@@ -388,6 +400,8 @@ impl Audit {
             ("sections added", f.changes.sections_added, b.changes.sections_added),
             ("sections removed", f.changes.sections_removed, b.changes.sections_removed),
             ("sections renamed", f.changes.sections_renamed, b.changes.sections_renamed),
+            ("sections split", f.changes.sections_split, b.changes.sections_split),
+            ("sections merged", f.changes.sections_merged, b.changes.sections_merged),
         ];
         for (name, x, y) in rows {
             let _ = writeln!(out, "| {name} | {x} | {y} |");
@@ -431,6 +445,10 @@ impl Audit {
 struct Pairing {
     /// For each old section, the new section the report pairs it with.
     pairs: Vec<Option<usize>>,
+    /// For each old section the report lists as merged, the new section it merged into.
+    merged_into: Vec<Option<usize>>,
+    /// For each old section, the new sections the report lists as split from it.
+    split_off: Vec<Vec<usize>>,
     /// For each old (new) section, the section whose text it is part of: itself, or,
     /// for a pseudo-heading the list leaves out, the section before it.
     old_home: Vec<usize>,
@@ -450,9 +468,33 @@ impl Pairing {
         let mut pairs = vec![None; old.sections.len()];
         let (mut old_listed, mut new_listed) =
             (vec![false; old.sections.len()], vec![false; new.sections.len()]);
+        // A split entry lists its new section (the other path names the section it was
+        // cut from, listed on its own); a merged one its old section.
+        let mut splits: Vec<(usize, &[String])> = Vec::new();
+        let mut merges: Vec<(usize, &[String])> = Vec::new();
+        let take = |q: &mut FxHashMap<&[String], VecDeque<usize>>, p: &Option<Vec<String>>| {
+            p.as_deref().and_then(|p| q.get_mut(p)).and_then(VecDeque::pop_front)
+        };
         for s in &d.sections {
-            let o = s.old_path.as_deref().and_then(|p| oq.get_mut(p)).and_then(VecDeque::pop_front);
-            let n = s.new_path.as_deref().and_then(|p| nq.get_mut(p)).and_then(VecDeque::pop_front);
+            match (s.status, s.old_path.as_deref(), s.new_path.as_deref()) {
+                (SectionStatus::Split, Some(from), _) => {
+                    if let Some(n) = take(&mut nq, &s.new_path) {
+                        new_listed[n] = true;
+                        splits.push((n, from));
+                    }
+                    continue;
+                }
+                (SectionStatus::Merged, _, Some(into)) => {
+                    if let Some(o) = take(&mut oq, &s.old_path) {
+                        old_listed[o] = true;
+                        merges.push((o, into));
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            let o = take(&mut oq, &s.old_path);
+            let n = take(&mut nq, &s.new_path);
             if let Some(o) = o {
                 old_listed[o] = true;
             }
@@ -462,6 +504,18 @@ impl Pairing {
             if let (Some(o), Some(n)) = (o, n) {
                 pairs[o] = Some(n);
             }
+        }
+        // The partner of a split or merged section, by path (the first section with it).
+        let first = |doc: &Document, path: &[String]| doc.sections.iter().position(|s| s.path == path);
+        let mut split_off = vec![Vec::new(); old.sections.len()];
+        for (n, from) in splits {
+            if let Some(o) = first(old, from) {
+                split_off[o].push(n);
+            }
+        }
+        let mut merged_into = vec![None; old.sections.len()];
+        for (o, into) in merges {
+            merged_into[o] = first(new, into);
         }
         let homes = |doc: &Document, listed: &[bool], other: &[Clause]| {
             let other: FxHashSet<&str> = other.iter().map(|c| c.key.as_str()).collect();
@@ -482,7 +536,7 @@ impl Pairing {
                 new_pseudo.entry(key(h)).or_default().push(new_home[i]);
             }
         }
-        Pairing { pairs, old_home, new_home, new_pseudo }
+        Pairing { pairs, merged_into, split_off, old_home, new_home, new_pseudo }
     }
 }
 
@@ -505,6 +559,8 @@ pub fn mirror_difference(forward: &DocumentDiff, backward: &DocumentDiff) -> Opt
         ("sections added ↔ removed", f.sections_added, b.sections_removed),
         ("sections removed ↔ added", f.sections_removed, b.sections_added),
         ("sections renamed", f.sections_renamed, b.sections_renamed),
+        ("sections split ↔ merged", f.sections_split, b.sections_merged),
+        ("sections merged ↔ split", f.sections_merged, b.sections_split),
     ];
     for (what, x, y) in counts {
         if x != y {
@@ -630,7 +686,7 @@ fn around(s: &str, at: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use policydiff::diff::{SectionChange, SectionStatus, WordOp};
+    use policydiff::diff::{SectionChange, WordOp};
     use policydiff::normalize::normalize_markdown;
 
     fn change(kind: ChangeKind, old: Option<&str>, new: Option<&str>, section: &str) -> Change {

@@ -23,7 +23,7 @@ use crate::score::norm;
 /// The kinds of edit the benchmark makes and scores, in report order. The first five are
 /// also the kinds of change the differ reports; the others are edits whose expected
 /// report is made of those (see [`Expected::kind`]).
-pub const KINDS: [&str; 11] = [
+pub const KINDS: [&str; 12] = [
     "added",
     "removed",
     "reworded",
@@ -35,6 +35,17 @@ pub const KINDS: [&str; 11] = [
     "table row",
     "heading deleted",
     "br line",
+    "heading inserted",
+];
+
+/// Headings the `heading inserted` edit may insert (one the document does not hold).
+const INSERTED_HEADINGS: [&str; 6] = [
+    "Further details",
+    "Additional information",
+    "Other provisions",
+    "More about this",
+    "In particular",
+    "Specifics",
 ];
 
 /// The kinds of cosmetic-only pair: Markdown restyling, a table of contents added or
@@ -215,7 +226,9 @@ pub struct Base {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expected {
     /// The kind of change the differ must report: `added`, `removed`, `reworded`,
-    /// `moved`, `renamed` (a `sections[]` entry) or `section removed`.
+    /// `moved`, or a `sections[]` entry: `renamed`, `section merged` (old: the deleted
+    /// heading, new: the section its text joined), `section split` (old: the section
+    /// the text was in, new: the inserted heading).
     pub kind: &'static str,
     /// The kind of edit it comes from, one of [`KINDS`] (what it is scored under).
     pub label: &'static str,
@@ -1300,13 +1313,71 @@ fn try_edit(
             let removed = doc.sections.remove(si);
             let prev = &mut doc.sections[si - 1];
             let into = prev.heading.clone().unwrap_or_default();
+            if touched.contains(&norm(&into)) {
+                return None;
+            }
             prev.blocks.extend(removed.blocks);
             let heading = removed.heading.unwrap_or_default();
             let what = format!("heading {heading:?} deleted: its {} clauses join {into:?}", clauses.len());
-            let mut expected: Vec<Expected> =
-                clauses.into_iter().map(|c| expect("moved", kind, Some(c.clone()), Some(c))).collect();
-            expected.push(expect("section removed", kind, Some(heading), None));
-            Some((expected, what))
+            // Its clauses stay in place: the section merged into the one before, no move.
+            Some((vec![expect("section merged", kind, Some(heading), Some(into))], what))
+        }
+        "heading inserted" => {
+            let counts = clause_counts(doc);
+            let taken = |h: &str| {
+                doc.sections.iter().any(|s| s.heading.as_deref().map(norm) == Some(norm(h)))
+                    || counts.contains_key(&norm(h))
+                    || touched.contains(&norm(h))
+            };
+            let fresh: Vec<&str> = INSERTED_HEADINGS.iter().copied().filter(|h| !taken(h)).collect();
+            let heading = fresh.choose(rng)?.to_string();
+            // A block after the first of a leaf section, the blocks from it on plain
+            // sentences or list items, each clause unique and untouched.
+            let mut candidates = Vec::new();
+            for (si, s) in doc.sections.iter().enumerate() {
+                let Some(h) = s.heading.as_deref() else { continue };
+                let leaf = doc.sections.get(si + 1).is_none_or(|n| n.level <= s.level);
+                if s.level < 1 || s.level > 5 || !leaf || touched.contains(&norm(h)) || s.blocks.len() < 2 {
+                    continue;
+                }
+                for bi in 1..s.blocks.len() {
+                    let mut clauses = Vec::new();
+                    let ok = s.blocks[bi..].iter().all(|b| match b {
+                        Block::ListItem { text, depth: 0, .. } => {
+                            clauses.push(text.clone());
+                            true
+                        }
+                        Block::Paragraph { text } => {
+                            clean_sentences(text).map(|c| clauses.extend(c)).is_some()
+                        }
+                        _ => false,
+                    });
+                    let unique = clauses.iter().all(|c| {
+                        let key = norm(c);
+                        counts.get(&key) == Some(&1)
+                            && !touched.contains(&key)
+                            && c.split_whitespace().count() >= 2
+                    });
+                    // Not inside a list: a heading there would end it.
+                    let after_list = matches!(s.blocks[bi - 1], Block::ListItem { .. })
+                        && matches!(s.blocks[bi], Block::ListItem { .. });
+                    if ok && unique && !after_list && (1..=6).contains(&clauses.len()) {
+                        candidates.push((si, bi, clauses.len()));
+                    }
+                }
+            }
+            let (si, bi, n) = *candidates.choose(rng)?;
+            let from = doc.sections[si].heading.clone().unwrap_or_default();
+            let tail = doc.sections[si].blocks.split_off(bi);
+            let mut path = doc.sections[si].path.clone();
+            path.push(heading.clone());
+            let level = doc.sections[si].level + 1;
+            doc.sections.insert(
+                si + 1,
+                policydiff::document::Section { heading: Some(heading.clone()), level, path, blocks: tail },
+            );
+            let what = format!("heading {heading:?} inserted in {from:?} above its last {n} clauses");
+            Some((vec![expect("section split", kind, Some(from), Some(heading))], what))
         }
         _ => None,
     }
@@ -1395,6 +1466,11 @@ fn findable(e: &Expected, old: &Document, new: &Document) -> bool {
         "moved" => in_old(&e.old) && in_new(&e.new),
         _ => true,
     }
+}
+
+/// Whether an expected change is a `sections[]` entry (its texts are headings).
+pub fn is_section_entry(kind: &str) -> bool {
+    matches!(kind, "renamed" | "section split" | "section merged")
 }
 
 /// Whether an edit of this kind can be tried on the document at all.
@@ -1503,12 +1579,17 @@ pub fn edit_pair(
         made[ki] += 1;
         expected.extend(found);
         what.push(w);
+        // A later edit could change every clause of the split or merged section (its
+        // clauses are in no expectation): a heading edit is a pair's last.
+        if matches!(kind, "heading deleted" | "heading inserted") {
+            break;
+        }
     }
     if expected.is_empty() {
         return None;
     }
     for e in &mut expected {
-        if !matches!(e.kind, "renamed" | "section removed") {
+        if !is_section_entry(e.kind) {
             let first = |c: &str| parts(e, c).into_iter().next().unwrap_or_default();
             let old_section = e.old.as_deref().and_then(|c| section_of(&old, &first(c)));
             let new_section = e.new.as_deref().and_then(|c| section_of(&edited, &first(c)));

@@ -62,7 +62,8 @@ impl std::fmt::Display for Reported {
 }
 
 /// The changes of a report: `changes[]`, then `sections[]` entries that are not
-/// `unchanged`/`changed`/`moved` (`renamed`, and `section added`/`section removed`,
+/// `unchanged`/`changed`/`moved` (`renamed`, `section split`/`section merged`, and
+/// `section added`/`section removed`,
 /// which a known-edit pair never expects).
 pub fn reported(report: &Value) -> Vec<Reported> {
     let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
@@ -85,6 +86,8 @@ pub fn reported(report: &Value) -> Vec<Reported> {
             "renamed" => "renamed",
             "added" => "section added",
             "removed" => "section removed",
+            "split" => "section split",
+            "merged" => "section merged",
             _ => continue,
         };
         out.push(Reported {
@@ -140,7 +143,7 @@ fn matches(e: &Expected, r: &Reported) -> bool {
     };
     match e.kind {
         "added" => same(&e.new, &r.new),
-        "removed" | "section removed" => same(&e.old, &r.old),
+        "removed" => same(&e.old, &r.old),
         // A clause moved as it was is found by either text; one also reworded by both.
         "moved" if e.old == e.new => same(&e.old, &r.old) || same(&e.new, &r.new),
         _ => same(&e.old, &r.old) && same(&e.new, &r.new),
@@ -267,7 +270,7 @@ impl Score {
                 Some(i) => {
                     used[i] = Some(e.label);
                     tally.tp += 1;
-                    if !matches!(e.kind, "renamed" | "section removed") {
+                    if !crate::gen::is_section_entry(e.kind) {
                         self.located += 1;
                         self.located_right += usize::from(sections_right(e, &reported[i]));
                     }

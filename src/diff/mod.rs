@@ -22,6 +22,7 @@
 pub mod clauses;
 pub mod sections;
 pub mod segment;
+mod split;
 pub mod words;
 
 use std::hash::{Hash, Hasher};
@@ -188,7 +189,6 @@ fn build(
     links: Vec<Link>,
 ) -> DocumentDiff {
     let heading = |doc: &Document, s: Option<usize>| s.and_then(|s| doc.sections[s].heading.clone());
-    let removed_place = removed_places(oc, nc, alignment, &links);
     let join =
         |cs: &[Clause], idx: &[usize]| idx.iter().map(|&i| cs[i].text.as_str()).collect::<Vec<_>>().join(" ");
     let join_key =
@@ -198,7 +198,6 @@ fn build(
     let mut touched_new = vec![false; new.sections.len()];
     let (mut ghost_old, mut ghost_new) = (vec![false; old.sections.len()], vec![false; new.sections.len()]);
     let links = drop_pseudo_headings(old, new, oc, nc, alignment, links, &mut ghost_old, &mut ghost_new);
-    let (old_region, new_region) = sections::regions(alignment);
     // The section whose text each section is part of: itself, or for a pseudo-heading
     // (an emphasised clause) the section before it.
     let reading = |ghost: &[bool]| {
@@ -211,6 +210,23 @@ fn build(
         home
     };
     let (old_home, new_home) = (reading(&ghost_old), reading(&ghost_new));
+    let sides = split::Sides {
+        ghost_old: &ghost_old,
+        ghost_new: &ghost_new,
+        old_home: &old_home,
+        new_home: &new_home,
+    };
+    let split::Splits { links, alignment, in_place, split_from, merged_into } =
+        split::find(oc, nc, alignment, links, &sides);
+    let alignment = &alignment;
+    let (old_region, new_region) = sections::regions(alignment);
+    // The new section each old section's text reads in (its counterpart, or the section
+    // it merged into), and the old one each new section's text was in.
+    let reads_in: Vec<Option<usize>> =
+        alignment.old_to_new.iter().zip(&merged_into).map(|(p, m)| p.or(*m)).collect();
+    let came_from: Vec<Option<usize>> =
+        alignment.new_to_old.iter().zip(&split_from).map(|(p, s)| p.or(*s)).collect();
+    let removed_place = removed_places(oc, nc, alignment, &reads_in, &in_place, &links);
     // Whether a clause of old section `os` now in new section `ns` stayed in its
     // section (a pseudo-heading's section counts as the section it is part of).
     let same_section = |os: usize, ns: usize| {
@@ -220,15 +236,24 @@ fn build(
             alignment.old_to_new[os] == Some(ns)
         }
     };
+    // A clause in reading order under another heading is not reported when that heading
+    // was inserted above it (its new section split from its old one) or its own heading
+    // was deleted (its old section merged into its new one).
+    let quiet = |o: usize, os: usize, ns: usize| {
+        in_place[o]
+            && (same_section(os, ns)
+                || split_from[ns] == Some(old_home[os])
+                || merged_into[os] == Some(new_home[ns]))
+    };
     for link in links {
         let change = match link {
             Link::Equal { old: o, new: n } => {
                 let (os, ns) = (oc[o].section, nc[n].section);
-                if same_section(os, ns) {
+                if quiet(o, os, ns) {
                     continue;
                 }
-                // In place, but its heading was dropped or one inserted above it:
-                // the clause now reads in another section.
+                // In place, but across a heading that both versions have: the clause
+                // now reads in another section.
                 touched_old[os] = true;
                 touched_new[ns] = true;
                 let change = Change {
@@ -267,6 +292,9 @@ fn build(
                 if identical && (ghost_old[os] || ghost_new[ns]) && same_section(os, ns) {
                     continue; // under a heading that is only an emphasised clause
                 }
+                if identical && quiet(o, os, ns) {
+                    continue;
+                }
                 touched_old[os] = true;
                 touched_new[ns] = true;
                 let (ops, sim) =
@@ -290,7 +318,7 @@ fn build(
                 let change = Change {
                     kind: ChangeKind::Removed,
                     old_section: heading(old, Some(os)),
-                    new_section: heading(new, alignment.old_to_new[old_home[os]]),
+                    new_section: heading(new, reads_in[old_home[os]]),
                     old: Some(oc[o].text.clone()),
                     new: None,
                     similarity: None,
@@ -303,7 +331,7 @@ fn build(
                 touched_new[ns] = true;
                 let change = Change {
                     kind: ChangeKind::Added,
-                    old_section: heading(old, alignment.new_to_old[new_home[ns]]),
+                    old_section: heading(old, came_from[new_home[ns]]),
                     new_section: heading(new, Some(ns)),
                     old: None,
                     new: Some(nc[n].text.clone()),
@@ -319,30 +347,47 @@ fn build(
     changes.sort_by_key(|((n, sub, o), _)| (*n, 1 - *sub, *o));
     let changes: Vec<Change> = changes.into_iter().map(|(_, c)| c).collect();
 
-    let sections = section_changes(old, new, alignment, &touched_old, &touched_new, &ghost_old, &ghost_new);
+    let sections = section_changes(
+        old,
+        new,
+        alignment,
+        &Marks {
+            touched_old: &touched_old,
+            touched_new: &touched_new,
+            split_from: &split_from,
+            merged_into: &merged_into,
+        },
+        &ghost_old,
+        &ghost_new,
+    );
     DocumentDiff::from_parts(sections, changes)
 }
 
 /// Where each old clause would read in the new version if it were removed: a new
 /// clause position (a removed clause sorts before the new clause there). Within the
-/// section paired with its own, after the last earlier clause of its section that
-/// stayed there (else at that section's start), so that the changes shown under one
-/// section are listed together; when its section was removed, where that section
-/// stood (before the next section that kept its place, as in the section list).
+/// section its own section reads in (`reads_in`: its counterpart, or the section it
+/// merged into), after the last earlier clause of its section that stayed there (else
+/// at that section's start, or for a merged section before its first clause that
+/// stayed), so that the changes shown under one section are listed together; when its
+/// section was removed, where that section stood (before the next section that kept
+/// its place, as in the section list).
 fn removed_places(
     oc: &[Clause],
     nc: &[Clause],
     alignment: &sections::Alignment,
+    reads_in: &[Option<usize>],
+    in_place: &[bool],
     links: &[Link],
 ) -> Vec<usize> {
     let start = |s: usize| nc.partition_point(|c| c.section < s);
     let end = |s: usize| nc.partition_point(|c| c.section <= s);
-    let paired = |o: usize| alignment.old_to_new[oc[o].section];
-    // The new position of each old clause that stayed in its section's counterpart.
+    let paired = |o: usize| reads_in[oc[o].section];
+    // The new position of each old clause that stayed in the section its own reads in.
     let mut anchor: Vec<Option<usize>> = vec![None; oc.len()];
     for link in links {
         let (olds, n) = match link {
             Link::Equal { old, new } => (std::slice::from_ref(old), *new),
+            Link::Moved { old, new } if in_place[*old] => (std::slice::from_ref(old), *new),
             Link::Reworded { old, new } => (old.as_slice(), new[0]),
             _ => continue,
         };
@@ -350,6 +395,14 @@ fn removed_places(
             if paired(o) == Some(nc[n].section) {
                 anchor[o] = Some(n);
             }
+        }
+    }
+    // A merged section's text starts where its first clause that stayed now reads.
+    let mut first_kept: Vec<Option<usize>> = vec![None; alignment.old_to_new.len()];
+    for (o, a) in anchor.iter().enumerate() {
+        let s = oc[o].section;
+        if let (Some(n), None, None) = (a, alignment.old_to_new[s], first_kept[s]) {
+            first_kept[s] = Some(*n);
         }
     }
     // A removed section stands before the next new section that kept its place.
@@ -369,7 +422,10 @@ fn removed_places(
             last = None;
         }
         places[o] = match paired(o) {
-            Some(s) => last.map_or(start(s), |n| n + 1).clamp(start(s), end(s)),
+            Some(s) => {
+                let first = first_kept[oc[o].section].unwrap_or(start(s));
+                last.map_or(first, |n| n + 1).clamp(start(s), end(s))
+            }
             None => stood[oc[o].section],
         };
         last = anchor[o].or(last);
@@ -442,36 +498,51 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// What the clauses made of each section, for [`section_changes`].
+struct Marks<'a> {
+    /// A change names a clause of the section.
+    touched_old: &'a [bool],
+    touched_new: &'a [bool],
+    /// The old section an unpaired new section was cut from.
+    split_from: &'a [Option<usize>],
+    /// The new section an unpaired old section's text now reads in.
+    merged_into: &'a [Option<usize>],
+}
+
 /// The sections of both versions with their status, in new reading order.
 fn section_changes(
     old: &Document,
     new: &Document,
     alignment: &sections::Alignment,
-    touched_old: &[bool],
-    touched_new: &[bool],
+    marks: &Marks<'_>,
     ghost_old: &[bool],
     ghost_new: &[bool],
 ) -> Vec<SectionChange> {
+    let Marks { touched_old, touched_new, split_from, merged_into } = *marks;
     let moved = sections::moved(alignment);
     let mut out = Vec::new();
     let mut next_old = 0;
-    let removed = |o: usize| SectionChange {
-        status: SectionStatus::Removed,
-        old_heading: old.sections[o].heading.clone(),
-        new_heading: None,
-        old_path: Some(old.sections[o].path.clone()),
-        new_path: None,
+    let removed = |o: usize| {
+        let into = merged_into[o].map(|n| &new.sections[n]);
+        SectionChange {
+            status: if into.is_some() { SectionStatus::Merged } else { SectionStatus::Removed },
+            old_heading: old.sections[o].heading.clone(),
+            new_heading: into.and_then(|s| s.heading.clone()),
+            old_path: Some(old.sections[o].path.clone()),
+            new_path: into.map(|s| s.path.clone()),
+        }
     };
     for (n, section) in new.sections.iter().enumerate() {
         let Some(o) = alignment.new_to_old[n] else {
             if ghost_new[n] {
                 continue;
             }
+            let from = split_from[n].map(|o| &old.sections[o]);
             out.push(SectionChange {
-                status: SectionStatus::Added,
-                old_heading: None,
+                status: if from.is_some() { SectionStatus::Split } else { SectionStatus::Added },
+                old_heading: from.and_then(|s| s.heading.clone()),
                 new_heading: section.heading.clone(),
-                old_path: None,
+                old_path: from.map(|s| s.path.clone()),
                 new_path: Some(section.path.clone()),
             });
             continue;

@@ -84,35 +84,38 @@ pub fn align(
     if old_left.is_empty() || new_left.is_empty() {
         return a;
     }
-    // Bodies as bags of clause hashes and of words; headings as bags of words.
+    // Bodies as bags of clause hashes and of words; headings as bags of words. Indexed
+    // by section (empty for a paired one): read in section order, not hashed about.
     let mut vocab = Vocabulary::default();
-    let body = |clauses: &[Clause], hashes: &[u64], sections: &[usize], vocab: &mut Vocabulary| {
-        let mut hash_bags: FxHashMap<usize, Vec<u64>> = FxHashMap::default();
-        let mut word_bags: FxHashMap<usize, Vec<u32>> = FxHashMap::default();
-        for (c, h) in clauses.iter().zip(hashes) {
-            if sections.binary_search(&c.section).is_ok() {
-                hash_bags.entry(c.section).or_default().push(*h);
-                word_bags.entry(c.section).or_default().extend(vocab.bag(&c.key));
+    let body =
+        |clauses: &[Clause], hashes: &[u64], count: usize, sections: &[usize], vocab: &mut Vocabulary| {
+            let mut left = vec![false; count];
+            sections.iter().for_each(|&s| left[s] = true);
+            let (mut hash_bags, mut word_bags) = (vec![Vec::new(); count], vec![Vec::new(); count]);
+            for (c, h) in clauses.iter().zip(hashes) {
+                if left[c.section] {
+                    hash_bags[c.section].push(*h);
+                    word_bags[c.section].extend(vocab.bag(&c.key));
+                }
             }
-        }
-        hash_bags.values_mut().for_each(|v| v.sort_unstable());
-        word_bags.values_mut().for_each(|v| v.sort_unstable());
-        (hash_bags, word_bags)
+            hash_bags.iter_mut().for_each(|v: &mut Vec<u64>| v.sort_unstable());
+            word_bags.iter_mut().for_each(|v: &mut Vec<u32>| v.sort_unstable());
+            (hash_bags, word_bags)
+        };
+    let (old_hash_bags, old_word_bags) =
+        body(old_clauses, old_hashes, old.sections.len(), &old_left, &mut vocab);
+    let (new_hash_bags, new_word_bags) =
+        body(new_clauses, new_hashes, new.sections.len(), &new_left, &mut vocab);
+    let head_bags = |heads: &[String], sections: &[usize], vocab: &mut Vocabulary| {
+        let mut bags = vec![Vec::new(); heads.len()];
+        sections.iter().for_each(|&s| bags[s] = vocab.bag(&heads[s]));
+        bags
     };
-    let (old_hash_bags, old_word_bags) = body(old_clauses, old_hashes, &old_left, &mut vocab);
-    let (new_hash_bags, new_word_bags) = body(new_clauses, new_hashes, &new_left, &mut vocab);
-    let (empty_h, empty): (Vec<u64>, Vec<u32>) = (Vec::new(), Vec::new());
-    let new_head_bags: FxHashMap<usize, Vec<u32>> =
-        new_left.iter().map(|&n| (n, vocab.bag(&new_heads[n]))).collect();
-    let old_head_bags: FxHashMap<usize, Vec<u32>> =
-        old_left.iter().map(|&o| (o, vocab.bag(&old_heads[o]))).collect();
+    let new_head_bags = head_bags(&new_heads, &new_left, &mut vocab);
+    let old_head_bags = head_bags(&old_heads, &old_left, &mut vocab);
     let score = |o: usize, n: usize| {
-        let oh = old_head_bags.get(&o).unwrap_or(&empty);
-        let ohb = old_hash_bags.get(&o).unwrap_or(&empty_h);
-        let owb = old_word_bags.get(&o).unwrap_or(&empty);
-        let nh = new_head_bags.get(&n).unwrap_or(&empty);
-        let nhb = new_hash_bags.get(&n).unwrap_or(&empty_h);
-        let nwb = new_word_bags.get(&n).unwrap_or(&empty);
+        let (oh, ohb, owb) = (&old_head_bags[o], &old_hash_bags[o], &old_word_bags[o]);
+        let (nh, nhb, nwb) = (&new_head_bags[n], &new_hash_bags[n], &new_word_bags[n]);
         let head = if oh.is_empty() || nh.is_empty() { 0.0 } else { dice(oh, nh) };
         if owb.is_empty() && nwb.is_empty() {
             head
@@ -150,21 +153,19 @@ pub fn align(
             }
         };
         for &n in &new_left {
-            post(0, &mut new_hash_bags.get(&n).unwrap_or(&empty_h).iter().copied(), n);
-            post(1, &mut new_word_bags.get(&n).unwrap_or(&empty).iter().map(|&w| u64::from(w)), n);
-            post(2, &mut new_head_bags.get(&n).unwrap_or(&empty).iter().map(|&w| u64::from(w)), n);
+            post(0, &mut new_hash_bags[n].iter().copied(), n);
+            post(1, &mut new_word_bags[n].iter().map(|&w| u64::from(w)), n);
+            post(2, &mut new_head_bags[n].iter().map(|&w| u64::from(w)), n);
         }
         const LIMIT: usize = 64;
         let mut counts: FxHashMap<usize, u32> = FxHashMap::default();
         for &o in &old_left {
             counts.clear();
-            let keys = old_hash_bags
-                .get(&o)
-                .unwrap_or(&empty_h)
+            let keys = old_hash_bags[o]
                 .iter()
                 .map(|&h| (0u8, h))
-                .chain(old_word_bags.get(&o).unwrap_or(&empty).iter().map(|&w| (1u8, u64::from(w))))
-                .chain(old_head_bags.get(&o).unwrap_or(&empty).iter().map(|&w| (2u8, u64::from(w))));
+                .chain(old_word_bags[o].iter().map(|&w| (1u8, u64::from(w))))
+                .chain(old_head_bags[o].iter().map(|&w| (2u8, u64::from(w))));
             let mut last = None;
             for k in keys {
                 if last == Some(k) {
