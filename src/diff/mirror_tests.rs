@@ -113,3 +113,38 @@ fn a_clause_that_is_a_bold_line_elsewhere_is_reported_where_it_went() {
     let plain_top = at_top.replace("**Effective: September 29, 2023**", "Effective: September 29, 2023");
     assert!(d(&plain_top, at_top).is_empty() && d(at_top, &plain_top).is_empty());
 }
+
+/// A section renamed while the heading of the next one was deleted holds the text of
+/// both, and more of the next one's (the known-edit benchmark, seed 2, pair 601). Its
+/// heading, at the same place, keeps every word of the renamed one's: it is that section
+/// renamed, and the next one's heading is the one that went, whichever body is larger.
+#[test]
+fn a_renamed_section_that_took_in_the_next_ones_text_is_still_the_renamed_one() {
+    let old = "# Policy\n\n## Contact\n\nWrite to us at privacy@example.com.\n\n\
+               ## Mailing lists\n\nIf you sign up to our mailing lists, we email you our news. \
+               You can opt out of these emails at any time.\n\n\
+               ## Forums\n\nBy creating an account on our forums, you give us an email address. \
+               Anything you post on the forums can be read by anyone. \
+               To remove your data, write to forum@example.com.\n\n\
+               ## Cookies\n\nWe use cookies to remember your language.\n";
+    let new =
+        old.replace("## Mailing lists", "## Mailing lists and Your Choices").replace("## Forums\n\n", "");
+    let (forward, backward) = assert_mirrors(old, &new);
+    for (r, (from, to)) in [
+        (&forward, ("Mailing lists", "Mailing lists and Your Choices")),
+        (&backward, ("Mailing lists and Your Choices", "Mailing lists")),
+    ] {
+        let renamed: Vec<_> = r
+            .sections
+            .iter()
+            .filter(|s| s.status == SectionStatus::Renamed)
+            .map(|s| (s.old_heading.as_deref(), s.new_heading.as_deref()))
+            .collect();
+        assert_eq!(renamed, [(Some(from), Some(to))], "{r:#?}");
+        // The mailing-list text stayed in its section: no change names it.
+        assert!(
+            r.changes.iter().all(|c| !c.old.as_deref().unwrap_or("").contains("mailing lists")),
+            "{r:#?}"
+        );
+    }
+}

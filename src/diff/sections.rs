@@ -1,10 +1,12 @@
 //! Section alignment: which section of the old version is which of the new.
 //!
-//! Identical heading paths pair first, then identical headings, then what is left
-//! pairs by the similarity of headings and bodies, so a renamed section (same body,
-//! other heading) and a section whose heading and body both changed a little are
-//! still one section. A document without headings is one untitled section, which
-//! pairs with the other's untitled section.
+//! Identical heading paths pair first, then identical headings, then headings at the
+//! same place that keep the other's words and share a clause with it (a rename), then
+//! what is left pairs by the similarity of headings and bodies, so a renamed section
+//! (same body, other heading) and a section whose heading and body both changed a
+//! little are still one section; last, a heading that keeps the other's words at the
+//! same place is a rename whatever its body. A document without headings is one
+//! untitled section, which pairs with the other's untitled section.
 
 use std::hash::{Hash, Hasher};
 
@@ -64,6 +66,18 @@ pub fn align(
     pair_unchanged(&mut a, &old_paths, &new_paths, old_clauses, new_clauses, old_hashes, new_hashes);
     pair_identical(&mut a, &old_paths, &new_paths, &bodies);
     pair_identical(&mut a, &old_heads, &new_heads, &bodies);
+    if a.old_to_new.iter().all(Option::is_some) || a.new_to_old.iter().all(Option::is_some) {
+        return a;
+    }
+    // A heading that keeps the other's words at the same place, sharing a clause with it,
+    // is that section renamed before any body comparison: a renamed section that took in
+    // the text of the next one (whose heading was deleted) is the renamed one, though it
+    // now holds more of the other's clauses.
+    let lines: (FxHashSet<&str>, FxHashSet<&str>) = (
+        old_clauses.iter().map(|c| c.key.as_str()).collect(),
+        new_clauses.iter().map(|c| c.key.as_str()).collect(),
+    );
+    pair_renamed_in_place(&mut a, old, new, &old_heads, &new_heads, &lines, Some(&bodies));
 
     let old_left: Vec<usize> = (0..old.sections.len()).filter(|&i| a.old_to_new[i].is_none()).collect();
     let new_left: Vec<usize> = (0..new.sections.len()).filter(|&i| a.new_to_old[i].is_none()).collect();
@@ -182,12 +196,31 @@ pub fn align(
             a.new_to_old[n] = Some(o);
         }
     }
-    // A heading that keeps the other's words at the same place (right after the
-    // pair of the section before it) is that section renamed, whatever its body.
-    // An unpaired heading that is a line of the other version (a plain or bold line
-    // written as a heading) takes no place: the place is looked for past it.
-    let old_lines: FxHashSet<&str> = old_clauses.iter().map(|c| c.key.as_str()).collect();
-    let new_lines: FxHashSet<&str> = new_clauses.iter().map(|c| c.key.as_str()).collect();
+    // What is left: a heading that keeps the other's words at the same place,
+    // whatever its body (a section renamed and rewritten).
+    pair_renamed_in_place(&mut a, old, new, &old_heads, &new_heads, &lines, None);
+    a
+}
+
+/// Each section's clause hashes, sorted: old sections', new sections'.
+type Bodies = (Vec<Vec<u64>>, Vec<Vec<u64>>);
+
+/// Pairs an unpaired section with the unpaired section at the same place on the other
+/// side (right after the pair of the section before it) when its heading keeps the
+/// other's words (every word of the shorter one) at the same level; with `bodies`, only
+/// when the two share a clause. An unpaired heading that is a line of the other version
+/// (a plain or bold line written as a heading) takes no place: the place is looked for
+/// past it.
+fn pair_renamed_in_place(
+    a: &mut Alignment,
+    old: &Document,
+    new: &Document,
+    old_heads: &[String],
+    new_heads: &[String],
+    (old_lines, new_lines): &(FxHashSet<&str>, FxHashSet<&str>),
+    bodies: Option<&Bodies>,
+) {
+    let mut vocab = Vocabulary::default();
     for (o, old_head) in old_heads.iter().enumerate() {
         if a.old_to_new[o].is_some() {
             continue;
@@ -212,6 +245,10 @@ pub fn align(
         if n >= new.sections.len() || a.new_to_old[n].is_some() {
             continue;
         }
+        if bodies.is_some_and(|(ob, nb)| ob[o].is_empty() || nb[n].is_empty() || dice(&ob[o], &nb[n]) == 0.0)
+        {
+            continue;
+        }
         let (oh, nh) = (vocab.bag(old_head), vocab.bag(&new_heads[n]));
         let shorter = oh.len().min(nh.len());
         let shared = dice(&oh, &nh) * (oh.len() + nh.len()) as f64 / 2.0;
@@ -220,7 +257,6 @@ pub fn align(
             a.new_to_old[n] = Some(o);
         }
     }
-    a
 }
 
 /// Pairs the sections that are unchanged (same heading path, same clauses in the same
