@@ -180,6 +180,23 @@ fn html_report_shows_the_clause_after_a_replaced_block_once_after_the_new_lines(
 }
 
 #[test]
+fn html_report_gives_two_sections_sharing_a_heading_one_heading_each() {
+    // NAKIVO 2015 → 2017 again: the address at the top and again under "Contacting Us",
+    // both under a "Headquarters" heading; the second is not part of the first's list.
+    let old = "## Headquarters\n\n1999 S. Bascom Avenue\n\nCampbell, California, USA\n\n\
+               We answer every letter within a week.\n\n## Headquarters\n\n\
+               1999 S. Bascom Avenue, Campbell, California, USA\n";
+    let new = old
+        .replace("1999 S. Bascom Avenue", "4894 Sparks Blvd.")
+        .replace("Campbell, California, USA", "Sparks, NV USA");
+    let (_d, a, b) = files(old, &new);
+    let html = report(&["diff", &a, &b]);
+    assert_eq!(html.matches("<h2>Headquarters</h2>").count(), 2, "{html}");
+    let second = &html[html.rfind("<h2>Headquarters</h2>").unwrap()..];
+    assert!(second.starts_with("<h2>Headquarters</h2>\n<ul>\n<li class=\"removed\"><span class=\"kind\">Removed:</span><del>1999 S. Bascom Avenue, Campbell"), "{html}");
+}
+
+#[test]
 fn html_report_shortens_a_long_context_clause_to_the_words_next_to_the_change() {
     let long: String = (0..80).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
     let (_d, a, b) = files(

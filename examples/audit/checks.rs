@@ -799,6 +799,72 @@ mod tests {
     }
 
     #[test]
+    fn a_clause_under_a_heading_inserted_above_it_is_accounted_for_by_the_split_section() {
+        let old = normalize_markdown(DOC);
+        let new = normalize_markdown(
+            "## Cookies\n\nWe use cookies.\n\n## Sharing\n\nWe may share data.\n\n## Children\n\nNo data of children.\n",
+        );
+        let section = |status, o: Option<usize>, n: Option<usize>| SectionChange {
+            status,
+            old_heading: o.and_then(|o| old.sections[o].heading.clone()),
+            new_heading: n.and_then(|n| new.sections[n].heading.clone()),
+            old_path: o.map(|o| old.sections[o].path.clone()),
+            new_path: n.map(|n| new.sections[n].path.clone()),
+        };
+        let split = vec![
+            section(SectionStatus::Unchanged, Some(0), Some(0)),
+            section(SectionStatus::Split, Some(0), Some(1)),
+            section(SectionStatus::Unchanged, Some(1), Some(2)),
+        ];
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Forward, &old, &new, &DocumentDiff::from_parts(split, vec![]));
+        assert!(audit.clean(), "{:?}", audit.found);
+        // Reported added instead, the section says nothing of where the text came from.
+        let added = vec![
+            section(SectionStatus::Unchanged, Some(0), Some(0)),
+            section(SectionStatus::Added, None, Some(1)),
+            section(SectionStatus::Unchanged, Some(1), Some(2)),
+        ];
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Forward, &old, &new, &DocumentDiff::from_parts(added, vec![]));
+        assert_eq!(audit.cases(Check::Unreported), 1);
+        // The other way: merged into "Cookies", its removed clause shown there.
+        let merged = [
+            section(SectionStatus::Unchanged, Some(0), Some(0)),
+            section(SectionStatus::Unchanged, Some(1), Some(2)),
+        ];
+        let mut back_sections: Vec<SectionChange> = merged
+            .iter()
+            .map(|s| SectionChange {
+                status: s.status,
+                old_heading: s.new_heading.clone(),
+                new_heading: s.old_heading.clone(),
+                old_path: s.new_path.clone(),
+                new_path: s.old_path.clone(),
+            })
+            .collect();
+        back_sections.insert(
+            1,
+            SectionChange {
+                status: SectionStatus::Merged,
+                old_heading: Some("Sharing".into()),
+                new_heading: Some("Cookies".into()),
+                old_path: Some(vec!["Sharing".into()]),
+                new_path: Some(vec!["Cookies".into()]),
+            },
+        );
+        let shorter =
+            normalize_markdown("## Cookies\n\nWe use cookies.\n\n## Children\n\nNo data of children.\n");
+        let mut removed = change(ChangeKind::Removed, Some("We may share data."), None, "Sharing");
+        removed.new_section = Some("Cookies".into());
+        let back = DocumentDiff::from_parts(back_sections, vec![removed]);
+        let mut audit = Audit::default();
+        audit.pair("p", Direction::Backward, &new, &shorter, &back);
+        assert!(audit.clean(), "{:?}", audit.found);
+        assert_eq!(audit.backward.changes.sections_merged, 1);
+    }
+
+    #[test]
     fn a_removed_clause_under_a_neighbouring_heading_is_flagged() {
         let old = normalize_markdown(DOC);
         let new =

@@ -51,6 +51,17 @@ pub struct Context {
     /// by another (old lines removed, new ones added at the same place) ends at the
     /// same clause on both sides, which is shown once, after the whole run.
     run_end: Vec<Option<String>>,
+    /// Where each change is read (the old version for a removed clause, else the new),
+    /// and the heading of its section when it is that section's first clause.
+    place: Vec<Option<Place>>,
+}
+
+/// Where a change's clause stands in the version it is read in.
+#[derive(Debug, Clone, PartialEq)]
+struct Place {
+    in_new: bool,
+    /// The section's heading when the clause is its first one (`Some(None)`: untitled).
+    opens: Option<Option<String>>,
 }
 
 /// An unchanged clause, and the text of the clause before it in its version (to tell
@@ -82,6 +93,13 @@ impl Context {
         let mut context = Context::default();
         for (in_new, at) in places {
             let (clauses, changed) = if in_new { (&nc, &new_at.used) } else { (&oc, &old_at.used) };
+            let doc = if in_new { new } else { old };
+            context.place.push(at.map(|at| {
+                let section = clauses[at].section;
+                let first = at == 0 || clauses[at - 1].section != section;
+                let opens = first.then(|| doc.sections.get(section).and_then(|s| s.heading.clone()));
+                Place { in_new, opens }
+            }));
             let neighbour = |step: isize| {
                 let at = at?;
                 let index = at.checked_add_signed(step)?;
@@ -109,6 +127,20 @@ impl Context {
 
     fn run_end(&self, change: usize) -> Option<&str> {
         self.run_end.get(change)?.as_deref()
+    }
+
+    fn place(&self, change: usize) -> Option<&Place> {
+        self.place.get(change)?.as_ref()
+    }
+
+    /// True when change `change`, shown under `heading`, opens another section of that
+    /// heading than the changes shown before it (`seen`: whether those were read in the
+    /// old and in the new version): two sections that share a heading, one after the
+    /// other, each get theirs.
+    fn opens_another(&self, change: usize, heading: Option<&str>, seen: [bool; 2]) -> bool {
+        self.place(change).is_some_and(|p| {
+            p.opens.as_ref().is_some_and(|h| h.as_deref() == heading) && seen[usize::from(p.in_new)]
+        })
     }
 
     fn before(&self, change: usize) -> Option<&Neighbour> {
@@ -292,9 +324,11 @@ pub fn body(diff: &DocumentDiff, level: usize, context: Option<&Context>) -> Str
     // the last one shown, to mark a gap between two that are not neighbours.
     let mut shown: HashSet<&str> = HashSet::new();
     let mut last_after: Option<&Neighbour> = None;
+    // Whether the changes under the current heading were read in the old / new version.
+    let mut seen = [false; 2];
     for (i, change) in diff.changes.iter().enumerate() {
         let section = super::change_section(change);
-        if current != Some(section) {
+        if current != Some(section) || context.opens_another(i, section, seen) {
             if current.is_some() {
                 out.push_str("</ul>\n");
             }
@@ -302,6 +336,10 @@ pub fn body(diff: &DocumentDiff, level: usize, context: Option<&Context>) -> Str
             current = Some(section);
             shown.clear();
             last_after = None;
+            seen = [false; 2];
+        }
+        if let Some(p) = context.place(i) {
+            seen[usize::from(p.in_new)] = true;
         }
         if let Some(before) = context.before(i).filter(|b| shown.insert(&b.text)) {
             let apart = last_after.is_some_and(|a| before.follows.as_deref() != Some(a.text.as_str()));
