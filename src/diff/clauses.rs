@@ -193,9 +193,15 @@ pub(crate) fn sequence_matches(
             // the anchors of a shuffle, every stretch is one): the exact diff would
             // take up to (a + b)² steps to find that out.
             if share_a_clause(ma, mb) {
-                for op in capture_diff_slices(Algorithm::Patience, ma, mb) {
-                    if let DiffOp::Equal { old_index, new_index, len } = op {
-                        out.extend((0..len).map(|k| (ao + old_index + k, bo + new_index + k)));
+                if (ma.len() + mb.len()).pow(2) > 16 * EXACT_CELLS {
+                    // Lopsided (a few clauses against thousands): Myers would take up
+                    // to (a + b)² steps, the table a · b.
+                    longest_common_by_table(ma, mb, ao, bo, out);
+                } else {
+                    for op in capture_diff_slices(Algorithm::Patience, ma, mb) {
+                        if let DiffOp::Equal { old_index, new_index, len } = op {
+                            out.extend((0..len).map(|k| (ao + old_index + k, bo + new_index + k)));
+                        }
                     }
                 }
             }
@@ -216,9 +222,15 @@ pub(crate) fn sequence_matches(
             let mut unique: Vec<(usize, usize)> =
                 seen.values().filter(|e| e.0 == 1 && e.1 == 1).map(|e| (e.2, e.3)).collect();
             unique.sort_unstable();
-            // Without an anchor the stretch is all changed (a level down would only
-            // meet the same stretch again).
-            if !unique.is_empty() {
+            // Without an anchor a level down would only meet the same stretch again:
+            // a stretch small enough for the table keeps its longest common run (a
+            // paragraph among thousands of clauses that repeat it), any other is all
+            // changed.
+            if unique.is_empty() {
+                if ma.len() * mb.len() <= TABLE_CELLS && share_a_clause(ma, mb) {
+                    longest_common_by_table(ma, mb, ao, bo, out);
+                }
+            } else {
                 let anchors = longest_increasing(&unique);
                 let (mut i, mut j) = (0, 0);
                 for (ai, aj) in anchors.into_iter().chain([(ma.len(), mb.len())]) {
@@ -233,6 +245,39 @@ pub(crate) fn sequence_matches(
     }
     let (sa, sb) = (ao + ma.len(), bo + mb.len());
     out.extend((0..suffix).map(|k| (sa + k, sb + k)));
+}
+
+/// Above this many cells (clauses of one side × the other) a stretch without an
+/// anchor is not searched for its longest common run.
+const TABLE_CELLS: usize = 1 << 22;
+
+/// A longest common subsequence of `a` and `b` by the textbook table, in `a.len() ·
+/// b.len()` steps whatever the shape (callers keep that product at most
+/// [`TABLE_CELLS`], so a run never exceeds `u16`: the shorter side has at most 2,048).
+fn longest_common_by_table(a: &[u64], b: &[u64], ao: usize, bo: usize, out: &mut Vec<(usize, usize)>) {
+    let w = b.len() + 1;
+    // run[i * w + j]: length of a longest common subsequence of a[i..] and b[j..].
+    let mut run = vec![0u16; (a.len() + 1) * w];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            run[i * w + j] = if a[i] == b[j] {
+                run[(i + 1) * w + j + 1] + 1
+            } else {
+                run[(i + 1) * w + j].max(run[i * w + j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            out.push((ao + i, bo + j));
+            (i, j) = (i + 1, j + 1);
+        } else if run[(i + 1) * w + j] >= run[i * w + j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
 }
 
 /// Whether some clause of `a` is also in `b`.
@@ -587,5 +632,48 @@ mod tests {
         let mut kept = Vec::new();
         sequence_matches(&a, &reversed, 0, 0, 0, &mut kept);
         assert_eq!(kept.len(), 1, "{kept:?}");
+    }
+
+    #[test]
+    fn a_clause_among_thousands_that_repeat_it_is_kept_in_place() {
+        // One clause against 20,000 holding two copies of it: no anchor is unique and
+        // the exact diff would take (a + b)² steps; the table keeps the first copy.
+        let mut b: Vec<u64> = (1000..21_000).collect();
+        (b[7_000], b[14_000]) = (5, 5);
+        let mut kept = Vec::new();
+        sequence_matches(&[5], &b, 0, 0, 0, &mut kept);
+        assert_eq!(kept, [(0, 7_000)]);
+        // Three clauses against 20,000 (above the exact diff's cells, no anchor): the
+        // longest common run is kept, in order.
+        let a = [4, 5, 6];
+        (b[3_000], b[16_000]) = (4, 6);
+        let mut kept = Vec::new();
+        sequence_matches(&a, &b, 0, 0, 0, &mut kept);
+        assert_eq!(kept, [(0, 3_000), (1, 7_000), (2, 16_000)]);
+    }
+
+    proptest! {
+        #[test]
+        fn the_table_keeps_a_longest_common_run(
+            a in prop::collection::vec(0u64..6, 0..40),
+            b in prop::collection::vec(0u64..6, 0..40),
+        ) {
+            let mut kept = Vec::new();
+            longest_common_by_table(&a, &b, 0, 0, &mut kept);
+            prop_assert!(kept.iter().all(|&(i, j)| a[i] == b[j]));
+            prop_assert!(kept.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1));
+            // Its length is the longest: the classic recurrence, computed apart.
+            let mut best = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+            for i in 1..=a.len() {
+                for j in 1..=b.len() {
+                    best[i][j] = if a[i - 1] == b[j - 1] {
+                        best[i - 1][j - 1] + 1
+                    } else {
+                        best[i - 1][j].max(best[i][j - 1])
+                    };
+                }
+            }
+            prop_assert_eq!(kept.len(), best[a.len()][b.len()]);
+        }
     }
 }
