@@ -62,7 +62,7 @@ fn main() {
         return;
     }
     if !scaling::SIZES.iter().any(|(k, _)| *k == kind) {
-        eprintln!("the kind must be rewritten, shuffled, headings or all");
+        eprintln!("the kind must be rewritten, shuffled, headings, grown or all");
         std::process::exit(2);
     }
     let n: usize = match args.get(1).map(|a| a.parse()) {

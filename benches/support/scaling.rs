@@ -32,16 +32,18 @@ pub fn sentence(rng: &mut Lcg) -> String {
 /// The kinds of [`scaling_pair`] and the sizes each is measured at: ×4 a step, so
 /// that each step's growth reads against n·log n (×4.6 from 10k to 40k, ×4.5 from
 /// 40k to 160k).
-pub const SIZES: [(&str, &[usize]); 3] = [
+pub const SIZES: [(&str, &[usize]); 4] = [
     ("rewritten", &[2_500, 10_000, 40_000, 160_000]),
     ("shuffled", &[2_500, 10_000, 40_000, 160_000]),
     ("headings", &[2_500, 10_000, 40_000, 160_000]),
+    ("grown", &[2_500, 10_000, 40_000, 160_000]),
 ];
 
 /// The corners where a differ turns quadratic, at growing sizes: one section of
 /// `n` clauses every one of which is reworded (`rewritten`), the same section
-/// with its clauses shuffled (`shuffled`), and `n` sections whose headings all
-/// changed (`headings`).
+/// with its clauses shuffled (`shuffled`), `n` sections whose headings all
+/// changed (`headings`), and a section of three clauses grown to `n`, one of the
+/// three repeated twice among them (`grown`: no anchor, a lopsided stretch).
 pub fn scaling_pair(kind: &str, n: usize) -> (Document, Document) {
     let (old, new) = scaling_markdown(kind, n);
     (normalize_markdown(&old), normalize_markdown(&new))
@@ -63,6 +65,13 @@ pub fn scaling_markdown(kind: &str, n: usize) -> (String, String) {
                 shuffled.swap(i, rng.next(i + 1));
             }
             (section(&clauses), section(&shuffled))
+        }
+        "grown" => {
+            let mut grown = clauses[3.min(n)..].to_vec();
+            for at in [grown.len() / 3, 2 * grown.len() / 3] {
+                grown.insert(at, clauses[1.min(n.saturating_sub(1))].clone());
+            }
+            (section(&clauses[..3.min(n)]), section(&grown))
         }
         _ => {
             let doc = |word: &str| {
