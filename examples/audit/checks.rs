@@ -185,23 +185,15 @@ impl Audit {
         // Clauses some change names (on either side): the others stayed where they were.
         let reported: FxHashSet<String> =
             d.changes.iter().flat_map(|c| [c.old.as_deref(), c.new.as_deref()]).flatten().map(key).collect();
+        let v = Versions { old, oc: &oc, new, nc: &nc, reported: &reported };
         for c in &d.changes {
-            self.change(place, c, old, &oc, new, &nc, &reported);
+            self.change(place, c, &v);
         }
-        self.lost(place, old, new, &oc, d);
+        self.lost(place, &v, d);
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn change(
-        &mut self,
-        place: &str,
-        c: &Change,
-        old: &Document,
-        oc: &[Clause],
-        new: &Document,
-        nc: &[Clause],
-        reported: &FxHashSet<String>,
-    ) {
+    fn change(&mut self, place: &str, c: &Change, v: &Versions<'_>) {
+        let Versions { old, oc, .. } = *v;
         let (o, n) = (c.old.as_deref().unwrap_or(""), c.new.as_deref().unwrap_or(""));
         let changed_text = c.kind == ChangeKind::Reworded || c.kind == ChangeKind::Moved && c.words.is_some();
         if changed_text {
@@ -217,7 +209,7 @@ impl Audit {
         if c.kind == ChangeKind::Moved
             && key(o) == key(n)
             && c.old_section == c.new_section
-            && same_neighbours(&key(o), c, old, oc, new, nc, reported)
+            && same_neighbours(&key(o), c, v)
         {
             self.record(Check::MovedInPlace, place, || {
                 format!("{:?} in {:?}", short(o), c.old_section.as_deref().unwrap_or("(preamble)"))
@@ -281,15 +273,15 @@ impl Audit {
     /// anywhere in the report: lost when `new` holds them nowhere (as a clause or a
     /// heading), unreported when it holds them elsewhere; and removed clauses shown
     /// under a section that is not their own section's counterpart.
-    fn lost(&mut self, place: &str, old: &Document, new: &Document, oc: &[Clause], d: &DocumentDiff) {
-        let nc = clauses(new);
-        let pairing = Pairing::of(old, new, oc, &nc, d);
+    fn lost(&mut self, place: &str, v: &Versions<'_>, d: &DocumentDiff) {
+        let Versions { old, oc, new, nc, .. } = *v;
+        let pairing = Pairing::of(old, new, oc, nc, d);
         let pairs = &pairing.pairs;
         let mut kept: FxHashSet<(usize, &str)> = FxHashSet::default();
         // Each new section's clauses read as one text, so that a clause cut in two or
         // joined to its neighbour without a word changed (not a change) is found.
         let mut section_text = vec![String::new(); new.sections.len()];
-        for c in &nc {
+        for c in nc {
             let home = pairing.new_home[c.section];
             kept.insert((home, c.key.as_str()));
             section_text[home].push_str(&c.key);
@@ -608,19 +600,23 @@ pub fn mirror_difference(forward: &DocumentDiff, backward: &DocumentDiff) -> Opt
     None
 }
 
+/// The two versions of a directed pair, their clauses, and the keys of the clauses some
+/// change names (on either side): what every check of one change reads.
+#[derive(Clone, Copy)]
+struct Versions<'a> {
+    old: &'a Document,
+    oc: &'a [Clause],
+    new: &'a Document,
+    nc: &'a [Clause],
+    reported: &'a FxHashSet<String>,
+}
+
 /// Whether a clause reported moved within its section sits between the same unmoved
 /// neighbours (the nearest clauses of its section that no change names) in both
 /// versions: then it did not change place, and the move is not one (issue 8, item 5). A
 /// clause outside the longest run kept in order did change place relative to them.
-fn same_neighbours(
-    k: &str,
-    c: &Change,
-    old: &Document,
-    oc: &[Clause],
-    new: &Document,
-    nc: &[Clause],
-    reported: &FxHashSet<String>,
-) -> bool {
+fn same_neighbours(k: &str, c: &Change, v: &Versions<'_>) -> bool {
+    let Versions { old, oc, new, nc, reported } = *v;
     fn around<'a>(
         k: &str,
         doc: &Document,
